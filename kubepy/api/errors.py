@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 
-
 # ---- field errors ---------------------------------------------------------------------------
 _REASONS = {
     "Required": ("FieldValueRequired", "Required value"),
