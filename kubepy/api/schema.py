@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,7 @@ class Struct:
         return self.fields.get(name)
 
 
-Type = Union[Prim, ListOf, MapOf, Struct, Raw]
+Type = Prim | ListOf | MapOf | Struct | Raw
 
 # ---- scalars -------------------------------------------------------------------------------
 STRING = Prim("string")
