@@ -51,6 +51,11 @@ class Strategy:
     #: everything else.
     has_status: bool = False
 
+    def decode_error(self, obj: Obj) -> str | None:
+        """A problem Kubernetes' decoder would reject with 400 (e.g. Secret data that is not
+        base64): returned as the message after "<Kind> in version ... cannot be handled as ..."."""
+        return None
+
     def default(self, obj: Obj) -> None:
         """Fill defaults (SetDefaults_*); runs on every write, after decoding and after patching."""
 
@@ -83,6 +88,14 @@ class Strategy:
     def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
         """Warning headers for a write (deprecated fields and the like)."""
         return []
+
+    # deletion ----------------------------------------------------------------------------
+    def has_pending_finalizers(self, obj: Obj) -> bool:
+        """The object must stay (with deletionTimestamp) until these are cleared."""
+        return bool(obj.get("metadata", {}).get("finalizers"))
+
+    def begin_deletion(self, obj: Obj, ctx: Context) -> None:
+        """Deletion started but the object stays (Namespace turns Terminating here)."""
 
     # status subresource -------------------------------------------------------------------
     def prepare_for_status_update(self, new: Obj, old: Obj, ctx: Context) -> None:

@@ -1,0 +1,53 @@
+"""Human-readable ages as kubectl prints them (k8s.io/apimachinery/pkg/util/duration)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def human_duration(seconds: float) -> str:
+    """duration.HumanDuration: "45s", "5m10s", "3h", "2d5h", "400d", "3y12d"."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 60 * 2:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        rem = s % 60
+        return f"{minutes}m{rem}s" if rem else f"{minutes}m"
+    if minutes < 60 * 3:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        rem = (s % 3600) // 60
+        return f"{hours}h{rem}m" if rem else f"{hours}h"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        rem = hours % 24
+        return f"{hours // 24}d{rem}h" if rem else f"{hours // 24}d"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        days = hours // 24 % 365
+        return f"{hours // 24 // 365}y{days}d" if days else f"{hours // 24 // 365}y"
+    return f"{hours // 24 // 365}y"
+
+
+def parse_time(value: str) -> datetime:
+    """RFC 3339 as Kubernetes writes it ("2015-04-22T11:49:39Z")."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def age(obj_time: str | None, now: datetime) -> str:
+    """The AGE cell: "<unknown>" when the timestamp is missing, as kubectl prints."""
+    if not obj_time:
+        return "<unknown>"
+    return human_duration((now - parse_time(obj_time)).total_seconds())
+
+
+def rfc3339(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
