@@ -50,6 +50,10 @@ class Strategy:
     #: The object has a status subresource: main writes keep the old status, status writes keep
     #: everything else.
     has_status: bool = False
+    #: metadata.generation is kept (1 at creation, +1 whenever the desired state changes).
+    tracks_generation: bool = False
+    #: DELETE answers with the deleted object rather than a Status (pods, namespaces, services...).
+    return_deleted_object: bool = False
 
     def decode_error(self, obj: Obj) -> str | None:
         """A problem Kubernetes' decoder would reject with 400 (e.g. Secret data that is not
@@ -93,6 +97,11 @@ class Strategy:
     def has_pending_finalizers(self, obj: Obj) -> bool:
         """The object must stay (with deletionTimestamp) until these are cleared."""
         return bool(obj.get("metadata", {}).get("finalizers"))
+
+    def grace_period(self, obj: Obj, requested: int | None) -> int:
+        """Seconds the object may take to terminate after DELETE; 0 removes it at once (a pod
+        bound to a node waits for its kubelet)."""
+        return 0
 
     def begin_deletion(self, obj: Obj, ctx: Context) -> None:
         """Deletion started but the object stays (Namespace turns Terminating here)."""

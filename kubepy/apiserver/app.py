@@ -1,0 +1,289 @@
+"""The ASGI application: body limits, in-flight limits, routing, errors → Status, metrics.
+
+Pure ASGI (no framework routing) because watches are long-lived streams and because every
+microsecond on the GET path counts against the benchmark's hello-world ceiling.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from kubepy.api import errors as fe
+from kubepy.api.errors import StatusError
+from kubepy.apiserver import metrics
+from kubepy.apiserver.handlers import resource as rh
+from kubepy.apiserver.handlers import subresources as sub
+from kubepy.apiserver.handlers import watch as wh
+from kubepy.apiserver.http import Request, Response, StreamResponse, error_response, parse_query
+from kubepy.apiserver.requestinfo import RequestInfo, parse
+
+if TYPE_CHECKING:
+    from kubepy.apiserver.server import APIServer
+
+log = logging.getLogger("kubepy.apiserver")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+NOT_FOUND = StatusError(404, "NotFound", "the server could not find the requested resource", {})
+METHOD_NOT_ALLOWED = StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {})
+_METRIC_VERBS = {"get": "GET", "list": "LIST", "watch": "WATCH", "create": "POST", "update": "PUT",
+                 "patch": "PATCH", "delete": "DELETE", "deletecollection": "DELETE"}
+
+
+class App:
+    def __init__(self, server: APIServer) -> None:
+        self.server = server
+        self.inflight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        t = scope["type"]
+        if t == "http":
+            await self._http(scope, receive, send)
+        elif t == "websocket":
+            await self._websocket(scope, receive, send)
+        elif t == "lifespan":
+            await _lifespan(receive, send)
+
+    # ---- HTTP ------------------------------------------------------------------------------
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+        method = scope["method"]
+        query = parse_query(scope.get("query_string", b""))
+        watch_q = (query.get("watch") or [""])[0].lower() in ("1", "true")
+        info = parse(method, scope["path"], watch_q)
+        long_running = info.verb == "watch"
+        cfg = self.server.config
+        if not long_running:
+            if self.inflight >= cfg.max_requests_inflight:
+                await _send(send, error_response(fe.too_many_requests()))
+                return
+            self.inflight += 1
+        code = 500
+        try:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+            try:
+                body = await _read_body(receive, headers, cfg.max_body_bytes)
+                req = Request(method, scope["path"], query, headers, body, info)
+                resp = await self._route(req)
+            except StatusError as e:
+                resp = error_response(e)
+            except Exception as e:  # noqa: BLE001 - every failure becomes a Status, never a crash
+                log.exception("internal error serving %s %s", method, scope["path"])
+                resp = error_response(fe.internal_error(str(e)))
+            code = resp.status
+            if isinstance(resp, StreamResponse):
+                await self._stream(resp, info, receive, send)
+            else:
+                await _send(send, resp)
+        finally:
+            if not long_running:
+                self.inflight -= 1
+            if info.is_resource:
+                metrics.observe_request(
+                    _METRIC_VERBS.get(info.verb, info.verb.upper()), info.group, info.version, info.resource,
+                    info.subresource, _scope(info), code, time.perf_counter() - start,
+                )
+
+    async def _stream(self, resp: StreamResponse, info: RequestInfo, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": resp.status,
+                    "headers": [(b"content-type", resp.content_type.encode()), (b"cache-control", b"no-cache, private")]})
+        metrics.DEFAULT.watchers(info.resource, 1, group=info.group, version=info.version)
+        try:
+            async for chunk in _until_disconnect(resp.chunks, receive):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except OSError:
+            pass
+        finally:
+            metrics.DEFAULT.watchers(info.resource, -1, group=info.group, version=info.version)
+
+    async def _route(self, req: Request) -> Response | StreamResponse:
+        info = req.info
+        if not info.is_resource:
+            return await self.server.nonresource(req)
+        entry = self.server.registry.lookup(info.group, info.version, info.resource)
+        if entry is None:
+            raise NOT_FOUND
+        if not entry.res.namespaced and info.namespace and info.resource != "namespaces":
+            raise NOT_FOUND
+        s = info.subresource
+        if s:
+            return await self._subresource(entry, req, s)
+        verb = info.verb
+        if verb not in entry.res.verbs:
+            raise METHOD_NOT_ALLOWED
+        if entry.res.virtual is not None:
+            return await self.server.virtual(entry, req)
+        if verb == "get":
+            return await rh.get(entry, req)
+        if verb == "list":
+            return await self.server.list_or_computed(entry, req)
+        if verb == "watch":
+            return await wh.watch(entry, req)
+        if verb == "create":
+            if info.name:
+                raise METHOD_NOT_ALLOWED
+            return await rh.create(entry, req)
+        if verb == "update":
+            return await rh.update(entry, req)
+        if verb == "patch":
+            return await rh.patch(entry, req)
+        if verb == "delete":
+            return await rh.delete(entry, req)
+        if verb == "deletecollection":
+            return await rh.delete_collection(entry, req)
+        raise METHOD_NOT_ALLOWED
+
+    async def _subresource(self, entry: Any, req: Request, s: str) -> Response:
+        if s not in entry.res.subresources:
+            raise NOT_FOUND
+        if s == "status":
+            return await sub.status(entry, req)
+        if s == "scale":
+            return await sub.scale(entry, req)
+        if s == "binding" and req.method == "POST":
+            return await sub.binding(entry, req, req.info.name)
+        if s == "finalize" and req.method == "PUT":
+            return await sub.finalize(entry, req)
+        if s in sub.KUBELET_ROUTED:
+            return await sub.kubelet_routed(entry, req)
+        raise METHOD_NOT_ALLOWED
+
+    # ---- WebSocket watch -------------------------------------------------------------------
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        msg = await receive()
+        if msg["type"] != "websocket.connect":
+            return
+        query = parse_query(scope.get("query_string", b""))
+        info = parse("GET", scope["path"], True)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        offered = [p.strip() for p in headers.get("sec-websocket-protocol", "").split(",") if p.strip()]
+        protocol = next((p for p in offered if p in ("base64.binary.k8s.io", "binary.k8s.io")), None)
+        entry = self.server.registry.lookup(info.group, info.version, info.resource) if info.is_resource else None
+        try:
+            if entry is None or info.verb != "watch":
+                raise NOT_FOUND
+            w, timeout = await wh.open_watcher(entry, Request("GET", scope["path"], query, headers, b"", info))
+        except StatusError as e:
+            await send({"type": "websocket.http.response.start", "status": e.code,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "websocket.http.response.body", "body": orjson.dumps(e.status())})
+            return
+        accept: dict[str, Any] = {"type": "websocket.accept"}
+        if protocol:
+            accept["subprotocol"] = protocol
+        await send(accept)
+        encode = wh.ws_encoder(protocol or "")
+        try:
+            async for ev in _until_disconnect(_events(w, timeout), receive, ws=True):
+                data = encode(ev)
+                if protocol == "base64.binary.k8s.io" or protocol is None:
+                    await send({"type": "websocket.send", "text": data.decode()})
+                else:
+                    await send({"type": "websocket.send", "bytes": data})
+            await send({"type": "websocket.close", "code": 1000})
+        except OSError:
+            pass
+
+
+async def _events(w: Any, timeout: float) -> Any:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while (left := deadline - loop.time()) > 0:
+            try:
+                ev = await asyncio.wait_for(w.__anext__(), left)
+            except (StopAsyncIteration, TimeoutError):
+                return
+            yield ev.json_line()
+    finally:
+        w.close()
+
+
+async def _until_disconnect(chunks: Any, receive: Receive, ws: bool = False) -> Any:
+    """Iterate `chunks` until they end or the client goes away."""
+    import asyncio
+
+    gone = asyncio.ensure_future(_wait_disconnect(receive, ws))
+    it = chunks.__aiter__()
+    try:
+        while True:
+            nxt = asyncio.ensure_future(it.__anext__())
+            done, _ = await asyncio.wait({nxt, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if nxt in done:
+                try:
+                    yield nxt.result()
+                except StopAsyncIteration:
+                    return
+            else:
+                nxt.cancel()
+                return
+    finally:
+        gone.cancel()
+        aclose = getattr(it, "aclose", None)
+        if aclose is not None:
+            try:
+                await aclose()
+            except RuntimeError:
+                pass
+
+
+async def _wait_disconnect(receive: Receive, ws: bool) -> None:
+    while True:
+        msg = await receive()
+        if msg["type"] in ("http.disconnect", "websocket.disconnect"):
+            return
+
+
+def _scope(info: RequestInfo) -> str:
+    if info.name:
+        return "resource"
+    return "namespace" if info.namespace else "cluster"
+
+
+async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    length = headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise fe.too_large(f"Request entity too large: limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        msg = await receive()
+        if msg["type"] == "http.disconnect":
+            break
+        chunk = msg.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise fe.too_large(f"Request entity too large: limit is {limit}")
+        chunks.append(chunk)
+        if not msg.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def _send(send: Send, resp: Response) -> None:
+    headers = [(b"content-type", resp.content_type.encode()), (b"content-length", str(len(resp.body)).encode()),
+               (b"cache-control", b"no-cache, private")]
+    headers += [(k.encode(), v.encode()) for k, v in resp.headers]
+    await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+    await send({"type": "http.response.body", "body": resp.body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Storage is opened by APIServer.start(), outside the HTTP server; lifespan is a formality."""
+    while True:
+        msg = await receive()
+        if msg["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif msg["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

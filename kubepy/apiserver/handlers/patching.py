@@ -1,0 +1,126 @@
+"""PATCH: pick the patch type from Content-Type and run it inside the store's update loop, so a
+patch is re-applied to the newest object after a lost race, as Kubernetes does."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from kubepy.api import errors as fe
+from kubepy.apiserver import apply as ssa
+from kubepy.apiserver.http import Request, decode_body
+from kubepy.apiserver.params import WriteOptions
+from kubepy.apiserver.patch import jsonpatch, mergepatch, strategic
+from kubepy.apiserver.registry.registry import Entry
+from kubepy.apiserver.registry.store import WriteResult
+from kubepy.util.duration import rfc3339
+
+Obj = dict[str, Any]
+
+JSON_PATCH = "application/json-patch+json"
+MERGE_PATCH = "application/merge-patch+json"
+STRATEGIC = "application/strategic-merge-patch+json"
+APPLY = "application/apply-patch+yaml"
+APPLY_CBOR = "application/apply-patch+cbor"
+PATCH_TYPES = (JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY)
+
+
+def unsupported_patch(ct: str) -> fe.StatusError:
+    return fe.StatusError(
+        415,
+        "UnsupportedMediaType",
+        f"the body of the request was in an unknown format - accepted media types include: "
+        f"{', '.join(PATCH_TYPES)}",
+    )
+
+
+async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subresource: str) -> WriteResult:
+    ct = req.content_type
+    if ct not in PATCH_TYPES:
+        raise unsupported_patch(ct)
+    doc = decode_body(req)
+    if ct == APPLY:
+        return await _apply(e, req, doc, opts, subresource)
+    if ct == JSON_PATCH and not isinstance(doc, list):
+        raise fe.bad_request(
+            "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+        )
+    if ct != JSON_PATCH and not isinstance(doc, dict):
+        raise fe.bad_request("couldn't get version/kind; json parse error: expected an object")
+    schema = e.res.schema
+    warnings: list[str] = []
+
+    def mutate(current: Obj | None) -> Obj:
+        if current is None:
+            raise e.store._not_found(req.info.name)
+        if ct == JSON_PATCH:
+            new = jsonpatch.apply_json_patch(copy.deepcopy(current), doc)
+        elif ct == MERGE_PATCH:
+            new = mergepatch.apply_merge_patch(copy.deepcopy(current), doc)
+        else:
+            new = strategic.apply_strategic_merge_patch(copy.deepcopy(current), doc, schema)
+        if not isinstance(new, dict):
+            raise fe.bad_request("the patched object is not a JSON object")
+        warnings.extend(e.store._check_decoded(new, opts))
+        return new
+
+    return await e.store.update(
+        req.info.namespace, req.info.name, mutate, opts, manager,
+        subresource=subresource, decoded_warnings=warnings, create_allowed=False,
+    )
+
+
+async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresource: str) -> WriteResult:
+    if not opts.field_manager:
+        raise fe.invalid_error(
+            "PatchOptions", "", [fe.required("fieldManager", "is required for apply patch")], group="meta.k8s.io"
+        )
+    if not isinstance(doc, dict):
+        raise fe.bad_request("couldn't get version/kind; json parse error: expected an object")
+    from kubepy.apiserver.handlers.resource import check_body_type
+
+    if not doc.get("apiVersion") or not doc.get("kind"):
+        missing = "apiVersion" if not doc.get("apiVersion") else "kind"
+        label = "Kind" if missing == "kind" else "apiVersion"
+        raise fe.bad_request(f"Object '{label}' is missing in '{_short(req.body)}'")
+    check_body_type(e, doc)
+    applied = copy.deepcopy(doc)
+    warnings = e.store._check_decoded(applied, opts)
+    now = rfc3339(e.store.env.now())
+    meta = applied.get("metadata") or {}
+    if meta.get("name") and meta["name"] != req.info.name:
+        raise fe.bad_request(
+            f"the name of the object ({meta['name']}) does not match the name on the URL ({req.info.name})"
+        )
+
+    def mutate(current: Obj | None) -> Obj:
+        body = copy.deepcopy(applied)
+        body.setdefault("metadata", {})["name"] = req.info.name
+        if e.res.namespaced:
+            body["metadata"].setdefault("namespace", req.info.namespace)
+        new = ssa.apply(
+            copy.deepcopy(current) if current is not None else None,
+            body,
+            manager=opts.field_manager,
+            force=opts.force,
+            schema=e.res.schema,
+            api_version=e.res.api_version,
+            now=now,
+            subresource=subresource,
+        )
+        if current is not None:
+            new.setdefault("metadata", {})["resourceVersion"] = (current.get("metadata") or {}).get("resourceVersion")
+        return new
+
+    from kubepy.apiserver.handlers.resource import ensure_namespace
+
+    if e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) is None:
+        await ensure_namespace(e, req)
+    return await e.store.update(
+        req.info.namespace, req.info.name, mutate, opts, opts.field_manager,
+        subresource=subresource, decoded_warnings=warnings, create_allowed=not subresource, apply=True,
+    )
+
+
+def _short(body: bytes) -> str:
+    return body.decode(errors="replace")[:200]

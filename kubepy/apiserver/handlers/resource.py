@@ -1,0 +1,154 @@
+"""REST verbs on a resource collection or object (apiserver endpoints/handlers: get, create, ...)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+
+from kubepy.api import errors as fe
+from kubepy.apiserver import params
+from kubepy.apiserver.handlers import patching
+from kubepy.apiserver.http import Request, Response, decode_body, raw_response
+from kubepy.apiserver.registry.registry import Entry
+from kubepy.apiserver.registry.store import WriteResult
+
+Obj = dict[str, Any]
+
+
+def manager_name(req: Request, opts: params.WriteOptions) -> str:
+    """fieldManager, or the user agent's first word as Kubernetes derives it."""
+    if opts.field_manager:
+        return opts.field_manager
+    ua = req.user_agent
+    return (ua.split("/")[0] if ua else "unknown")[:128]
+
+
+def _write_response(status: int, res: WriteResult, req: Request) -> Response:
+    resp = raw_response(status, res.body, req)
+    for w in res.warnings:
+        resp.headers.append(("Warning", f'299 - "{w}"'))
+    return resp
+
+
+def check_body_type(e: Entry, obj: Any) -> Obj:
+    """The body must be an object of this resource's kind and group/version (or leave them unset)."""
+    r = e.res
+    if not isinstance(obj, dict):
+        raise fe.bad_request(
+            f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+            "json: cannot unmarshal into Go value of type struct"
+        )
+    api_version = obj.get("apiVersion") or r.api_version
+    kind = obj.get("kind") or r.kind
+    if api_version != r.api_version:
+        raise fe.bad_request(
+            f"the API version in the data ({api_version}) does not match the expected API version ({r.api_version})"
+        )
+    if kind != r.kind:
+        raise fe.bad_request(
+            f'{kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+            f"the object provided is unrecognized (must be of type {r.kind})"
+        )
+    return obj
+
+
+async def get(e: Entry, req: Request) -> Response:
+    item = await e.store.get(req.info.namespace, req.info.name, params.first(req.query, "resourceVersion"))
+    return raw_response(200, item.value, req)
+
+
+def list_body(e: Entry, items: list[bytes], revision: int, token: str = "", remaining: int = 0) -> bytes:
+    meta: Obj = {"resourceVersion": str(revision)}
+    if token:
+        meta["continue"] = token
+        if remaining:
+            meta["remainingItemCount"] = remaining
+    head = b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
+        e.res.list_kind.encode(),
+        e.res.api_version.encode(),
+        orjson.dumps(meta),
+    )
+    return head + b",".join(items) + b"]}"
+
+
+async def list_(e: Entry, req: Request) -> Response:
+    opts = params.list_options(req.query, watch=False)
+    page = await e.store.list(req.info.namespace, opts)
+    return raw_response(200, list_body(e, page.items, page.revision, page.continue_token, page.remaining), req)
+
+
+async def create(e: Entry, req: Request) -> Response:
+    opts = params.write_options(req.query)
+    obj = check_body_type(e, decode_body(req))
+    await ensure_namespace(e, req)
+    res = await e.store.create(req.info.namespace, obj, opts, manager_name(req, opts))
+    return _write_response(201, res, req)
+
+
+async def ensure_namespace(e: Entry, req: Request) -> None:
+    """NamespaceLifecycle admission: the namespace must exist and not be terminating."""
+    ns = req.info.namespace
+    if not e.res.namespaced or not ns:
+        return
+    cache = e.store.env.cache
+    item = cache.get(f"/registry/core/namespaces/{ns}")
+    if item is None:
+        raise fe.not_found_error("namespaces", ns)
+    if (item.obj.get("status") or {}).get("phase") == "Terminating":
+        raise fe.StatusError(
+            403,
+            "Forbidden",
+            f'{e.res.plural} "{_body_name(req)}" is forbidden: unable to create new content in namespace {ns} '
+            "because it is being terminated",
+            {"name": _body_name(req), "kind": e.res.plural,
+             "causes": [{"reason": "NamespaceTerminating", "message": f"namespace {ns} is being terminated",
+                         "field": "metadata.namespace"}]},
+        )
+
+
+def _body_name(req: Request) -> str:
+    try:
+        b = orjson.loads(req.body)
+        return (b.get("metadata") or {}).get("name") or ""
+    except Exception:  # noqa: BLE001 - best effort for a message
+        return req.info.name
+
+
+async def update(e: Entry, req: Request, subresource: str = "") -> Response:
+    opts = params.write_options(req.query)
+    body = check_body_type(e, decode_body(req))
+    warnings = e.store._check_decoded(body, opts)
+    if not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) and e.res.strategy.allow_create_on_update:
+        await ensure_namespace(e, req)
+
+    def mutate(current: Obj | None) -> Obj:
+        return copy.deepcopy(body)
+
+    res = await e.store.update(
+        req.info.namespace, req.info.name, mutate, opts, manager_name(req, opts),
+        subresource=subresource, decoded_warnings=warnings,
+    )
+    return _write_response(201 if res.created else 200, res, req)
+
+
+async def patch(e: Entry, req: Request, subresource: str = "") -> Response:
+    opts = params.write_options(req.query)
+    res = await patching.patch(e, req, opts, manager_name(req, opts), subresource)
+    return _write_response(201 if res.created else 200, res, req)
+
+
+async def delete(e: Entry, req: Request) -> Response:
+    body = decode_body(req) if req.body.strip() else None
+    dopts = params.delete_options(req.query, body if isinstance(body, dict) else None)
+    code, out = await e.store.delete(req.info.namespace, req.info.name, dopts)
+    return raw_response(code, out, req)
+
+
+async def delete_collection(e: Entry, req: Request) -> Response:
+    body = decode_body(req) if req.body.strip() else None
+    dopts = params.delete_options(req.query, body if isinstance(body, dict) else None)
+    lopts = params.list_options(req.query, watch=False)
+    page = await e.store.delete_collection(req.info.namespace, lopts, dopts)
+    return raw_response(200, list_body(e, page.items, page.revision), req)

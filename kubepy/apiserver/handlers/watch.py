@@ -1,0 +1,104 @@
+"""WATCH over chunked HTTP and over WebSocket, served from the watch cache."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import random
+from collections.abc import AsyncIterator, Callable
+
+from kubepy.api import errors as fe
+from kubepy.apiserver import params
+from kubepy.apiserver.http import Request, StreamResponse
+from kubepy.apiserver.registry.predicate import build as build_predicate
+from kubepy.apiserver.registry.registry import Entry
+from kubepy.storage.cacher import Watcher, expired_watcher
+from kubepy.storage.interface import Compacted, FutureRevision
+
+#: Kubernetes closes a watch after a random time between --min-request-timeout and twice it.
+MIN_REQUEST_TIMEOUT = 1800
+
+
+async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
+    """Validate the request and register the watcher; errors here become an HTTP error reply."""
+    opts = params.list_options(req.query, watch=True)
+    pred, _ = build_predicate(e.res, opts.label_selector, opts.field_selector)
+    if req.info.name:  # /watch/namespaces/ns/pods/name: one object
+        name = req.info.name
+        inner = pred
+
+        def pred(obj: dict, inner=inner, name=name) -> bool:  # type: ignore[no-redef]
+            return (obj.get("metadata") or {}).get("name") == name and (inner is None or inner(obj))
+
+    rv = params.parse_resource_version(opts.resource_version)
+    cache = e.store.env.cache
+    initial = bool(opts.send_initial_events)
+    if rv > cache.revision():
+        await e.store._wait(rv)
+    revision: int | None
+    if initial:
+        revision = None
+    elif opts.resource_version == "":
+        revision = None
+    elif rv == 0:
+        revision = 0
+    else:
+        revision = rv
+    try:
+        w = cache.watch(
+            e.store.prefix(req.info.namespace),
+            revision,
+            predicate=pred,
+            send_initial_events=initial,
+            allow_bookmarks=opts.allow_bookmarks,
+            bookmark_type=(e.res.api_version, e.res.kind),
+        )
+    except Compacted as exc:
+        w = expired_watcher(exc)
+    except FutureRevision:
+        raise fe.timeout(f"Too large resource version: {rv}, current: {cache.revision()}") from None
+    timeout = opts.timeout_seconds
+    if timeout is None or timeout <= 0:
+        timeout = MIN_REQUEST_TIMEOUT * (1 + random.random())
+    return w, float(timeout)
+
+
+async def stream(w: Watcher, timeout: float, encode: Callable[[bytes], bytes] = lambda b: b) -> AsyncIterator[bytes]:
+    """Event lines until the timeout, the watcher's end, or the caller stops iterating."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    it = w.__aiter__()
+    try:
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            try:
+                ev = await asyncio.wait_for(it.__anext__(), left)
+            except (StopAsyncIteration, TimeoutError):
+                return
+            chunk = ev.json_line()
+            # drain what is already queued into the same chunk: fewer sends under load
+            n = w.pending()
+            if n:
+                parts = [chunk]
+                for _ in range(min(n, 256)):
+                    try:
+                        parts.append((await it.__anext__()).json_line())
+                    except StopAsyncIteration:
+                        break
+                chunk = b"".join(parts)
+            yield encode(chunk)
+    finally:
+        w.close()
+
+
+async def watch(e: Entry, req: Request) -> StreamResponse:
+    w, timeout = await open_watcher(e, req)
+    return StreamResponse(200, stream(w, timeout), "application/json")
+
+
+def ws_encoder(protocol: str) -> Callable[[bytes], bytes]:
+    if protocol == "base64.binary.k8s.io":
+        return base64.b64encode
+    return lambda b: b

@@ -1,0 +1,99 @@
+"""Minimal request/response types over raw ASGI: the hot path pays for nothing it does not use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+
+from kubepy.api import errors as fe
+from kubepy.api.errors import StatusError
+from kubepy.apiserver.requestinfo import RequestInfo
+from kubepy.util import yamlio
+
+JSON = "application/json"
+YAML = "application/yaml"
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    info: RequestInfo
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def user_agent(self) -> str:
+        return self.headers.get("user-agent", "")
+
+    def wants_yaml(self) -> bool:
+        accept = self.headers.get("accept", "")
+        first = accept.split(",")[0].split(";")[0].strip()
+        return first in (YAML, "application/x-yaml", "text/yaml")
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StreamResponse:
+    """A long-running response (watch): chunks until the iterator ends."""
+
+    status: int
+    chunks: AsyncIterator[bytes]
+    content_type: str = JSON
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_query(raw: bytes) -> dict[str, list[str]]:
+    return parse_qs(raw.decode("latin-1"), keep_blank_values=True) if raw else {}
+
+
+def error_response(err: StatusError) -> Response:
+    headers = list(err.headers.items())
+    return Response(err.code, orjson.dumps(err.status()), JSON, headers)
+
+
+def json_response(status: int, obj: Any, req: Request | None = None) -> Response:
+    if req is not None and req.wants_yaml():
+        return Response(status, yamlio.dump(obj), YAML)
+    return Response(status, orjson.dumps(obj), JSON)
+
+
+def raw_response(status: int, body: bytes, req: Request) -> Response:
+    """Stored JSON bytes go out untouched unless the client asked for YAML."""
+    if req.wants_yaml():
+        return Response(status, yamlio.dump(orjson.loads(body)), YAML)
+    return Response(status, body, JSON)
+
+
+def decode_body(req: Request, kind_hint: str = "") -> Any:
+    """JSON or YAML request body → Python value, with Kubernetes' 400/415 answers."""
+    ct = req.content_type
+    body = req.body
+    if ct in ("", JSON, "application/json-patch+json", "application/merge-patch+json",
+              "application/strategic-merge-patch+json", "*/*"):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as e:
+            raise fe.bad_request(f"couldn't get version/kind; json parse error: {e}") from None
+    if ct in (YAML, "application/x-yaml", "text/yaml", "application/apply-patch+yaml"):
+        try:
+            return yamlio.load(body) if body.strip() else None
+        except Exception as e:  # yaml.YAMLError and its kin
+            raise fe.bad_request(f"error converting YAML to JSON: yaml: {e}") from None
+    raise fe.unsupported_media_type()

@@ -1,0 +1,29 @@
+"""managedFields for non-apply writes: every create/update/patch records who set which fields."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kubepy.apiserver import apply as ssa
+from kubepy.util.duration import rfc3339
+
+if TYPE_CHECKING:
+    from kubepy.apiserver.registry.store import Store
+
+Obj = dict[str, Any]
+
+
+def on_create(store: Store, obj: Obj, manager: str) -> Obj:
+    return on_update(store, None, obj, manager, "")
+
+
+def on_update(store: Store, old: Obj | None, new: Obj, manager: str, subresource: str) -> Obj:
+    return ssa.track_update(
+        old,
+        new,
+        manager=manager,
+        schema=store.res.schema,
+        api_version=store.res.api_version,
+        now=rfc3339(store.env.now()),
+        subresource=subresource,
+    )

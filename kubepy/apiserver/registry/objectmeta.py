@@ -1,0 +1,78 @@
+"""Pure metadata bookkeeping the generic store does for every kind (rest.BeforeCreate/BeforeUpdate)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+Obj = dict[str, Any]
+
+#: utilrand.String's alphabet: no vowels (no words) and no confusable 0/1/3.
+_ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+GENERATE_NAME_RETRIES = 8
+
+
+def random_suffix(n: int = 5, rng: random.Random | None = None) -> str:
+    r = rng or random
+    return "".join(r.choice(_ALPHANUMS) for _ in range(n))
+
+
+def generate_name(base: str, suffix: Callable[[], str]) -> str:
+    """names.SimpleNameGenerator: the base cut to leave room for the suffix within 63 chars."""
+    max_base = 63 - 5
+    return base[:max_base] + suffix()
+
+
+def fill_create(meta: Obj, *, uid: str, now: str, namespace: str, namespaced: bool) -> None:
+    """System fields a client may not choose at creation."""
+    meta.pop("deletionTimestamp", None)
+    meta.pop("deletionGracePeriodSeconds", None)
+    meta.pop("selfLink", None)
+    meta["uid"] = uid
+    meta["creationTimestamp"] = now
+    if namespaced:
+        meta["namespace"] = namespace
+    else:
+        meta.pop("namespace", None)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def fill_update(meta: Obj, old: Obj) -> None:
+    """An update never changes identity, creation time, deletion marks or generation."""
+    if not meta.get("uid"):
+        meta["uid"] = old.get("uid")
+    if old.get("creationTimestamp"):
+        meta["creationTimestamp"] = old["creationTimestamp"]
+    for key in ("deletionTimestamp", "deletionGracePeriodSeconds"):
+        if key in old:
+            meta[key] = old[key]
+        else:
+            meta.pop(key, None)
+    if "generation" in old:
+        meta["generation"] = old["generation"]
+    else:
+        meta.pop("generation", None)
+    meta.pop("selfLink", None)
+
+
+def spec_changed(new: Obj, old: Obj) -> bool:
+    """Anything outside metadata and status differs: the desired state changed."""
+    keys = (set(new) | set(old)) - {"metadata", "status", "apiVersion", "kind"}
+    return any(new.get(k) != old.get(k) for k in keys)
+
+
+def semantically_equal(a: Obj, b: Obj) -> bool:
+    """Equal apart from resourceVersion and managedFields timestamps (a no-op write)."""
+    def strip(o: Obj) -> Obj:
+        m = dict(o.get("metadata") or {})
+        m.pop("resourceVersion", None)
+        mf = m.pop("managedFields", None) or []
+        m["managedFields"] = [{k: v for k, v in e.items() if k != "time"} for e in mf]
+        return {**o, "metadata": m}
+
+    return strip(a) == strip(b)

@@ -1,0 +1,63 @@
+"""Parse a request path into what it addresses (k8s apiserver endpoints/request/requestinfo.go)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    is_resource: bool
+    path: str
+    verb: str  # get list watch create update patch delete deletecollection, or the HTTP verb
+    api_prefix: str = ""  # "api" | "apis"
+    group: str = ""
+    version: str = ""
+    namespace: str = ""
+    resource: str = ""
+    subresource: str = ""
+    name: str = ""
+    parts: tuple[str, ...] = ()
+
+
+_VERBS = {"POST": "create", "GET": "get", "HEAD": "get", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+_NAMESPACE_SUBRESOURCES = ("status", "finalize")
+
+
+def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
+    """Split /api/v1/namespaces/ns/pods/name/sub and /apis/g/v/...; anything else is non-resource."""
+    parts = tuple(p for p in path.strip("/").split("/") if p)
+    verb_lower = method.lower()
+    if len(parts) < 2 or parts[0] not in ("api", "apis"):
+        return RequestInfo(False, path, verb_lower)
+    prefix = parts[0]
+    rest = list(parts[1:])
+    if prefix == "api":
+        group, version = "", rest.pop(0)
+    else:
+        if len(rest) < 2:
+            return RequestInfo(False, path, verb_lower, prefix, rest[0] if rest else "")
+        group, version = rest.pop(0), rest.pop(0)
+    verb = _VERBS.get(method, verb_lower)
+    watch_prefix = bool(rest) and rest[0] == "watch"  # deprecated /watch/ path form
+    if watch_prefix:
+        rest.pop(0)
+    if not rest:
+        return RequestInfo(False, path, verb_lower, prefix, group, version)
+    namespace = ""
+    if rest[0] == "namespaces" and len(rest) > 1:
+        namespace = rest[1]
+        # /namespaces/{ns}/{resource}...; but /namespaces/{name}/status is the namespace's own
+        if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
+            rest = rest[2:]
+    resource = rest[0]
+    name = rest[1] if len(rest) > 1 else ""
+    subresource = rest[2] if len(rest) > 2 else ""
+    if not name:
+        if verb == "get":
+            verb = "watch" if (query_watch or watch_prefix) else "list"
+        elif verb == "delete":
+            verb = "deletecollection"
+    elif watch_prefix and verb == "get":
+        verb = "watch"
+    return RequestInfo(True, path, verb, prefix, group, version, namespace, resource, subresource, name, tuple(rest))

@@ -1,0 +1,176 @@
+"""One apiserver: storage + watch cache + registry + the ASGI app, started and stopped together."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from kubepy.api import errors as fe
+from kubepy.api.catalog import all_resources
+from kubepy.api.resource import Context
+from kubepy.apiserver import metrics
+from kubepy.apiserver.allocators.ipallocator import IPAllocator
+from kubepy.apiserver.allocators.portallocator import PortAllocator
+from kubepy.apiserver.app import NOT_FOUND, App
+from kubepy.apiserver.bootstrap import bootstrap
+from kubepy.apiserver.config import ServerConfig
+from kubepy.apiserver.discovery import Discovery
+from kubepy.apiserver.handlers import resource as rh
+from kubepy.apiserver.http import Request, Response, decode_body, json_response
+from kubepy.apiserver.registry.registry import Entry, Registry
+from kubepy.apiserver.registry.service_alloc import ServiceAllocation
+from kubepy.apiserver.registry.store import StoreEnv
+from kubepy.storage.cacher import Cacher
+from kubepy.storage.interface import Storage
+
+VERSION = {
+    "major": "1",
+    "minor": "37",
+    "emulationMajor": "1",
+    "emulationMinor": "37",
+    "minCompatibilityMajor": "1",
+    "minCompatibilityMinor": "36",
+    "gitVersion": "v1.37.0-kubepy",
+    "gitCommit": "0000000000000000000000000000000000000000",
+    "gitTreeState": "clean",
+    "buildDate": "2026-11-26T00:00:00Z",
+    "goVersion": "go1.26.8",
+    "compiler": "gc",
+    "platform": "linux/amd64",
+}
+
+
+def _normalize_quantity() -> Any:
+    try:
+        from kubepy.api import quantity
+    except ImportError:  # pragma: no cover - quantity module is part of the package
+        return None
+    return quantity.canonical
+
+
+class APIServer:
+    def __init__(self, config: ServerConfig, *, now: Any = None, storage: Storage | None = None) -> None:
+        self.config = config
+        self.app = App(self)
+        self.ready = False
+        self._now = now or (lambda: datetime.now().astimezone())
+        self._given_storage = storage
+        self.storage: Storage | None = None
+        self.cache: Cacher | None = None
+        self.registry: Registry | None = None  # type: ignore[assignment]
+        self.discovery: Discovery | None = None
+        self.started_at = time.time()
+
+    async def start(self) -> None:
+        cfg = self.config
+        self.storage = self._given_storage or await self._open_storage()
+        self.cache = Cacher(self.storage, capacity=max(cfg.storage.retention_events, 1000))
+        await self.cache.start()
+        ips = IPAllocator(cfg.settings.service_cluster_ip_range)
+        lo, hi = cfg.settings.service_node_port_range
+        services = ServiceAllocation(ips, PortAllocator(lo, hi))
+        env = StoreEnv(self.storage, self.cache, cfg.settings, self._now, normalize_quantity=_normalize_quantity())
+        self.registry = Registry(all_resources(), env, {"/services": services})
+        services.rebuild([o.obj for o in self.cache.list("/registry/core/services/").items])
+        advertise = cfg.bind_address if cfg.bind_address not in ("0.0.0.0", "::") else "127.0.0.1"
+        self.discovery = Discovery(self.registry.resources(), f"{advertise}:{cfg.port}")
+        await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
+        self.ready = True
+
+    async def _open_storage(self) -> Storage:
+        sc = self.config.storage
+        if sc.engine == "memory":
+            from kubepy.storage.memory import MemoryStorage
+
+            mem = MemoryStorage(sc.retention_seconds, sc.retention_events)
+            await mem.start()
+            return mem
+        from kubepy.storage.lmdb_engine import LmdbStorage
+
+        os.makedirs(sc.data_dir, exist_ok=True)
+        return await LmdbStorage.open(
+            os.path.join(sc.data_dir, "storage"),
+            retention_seconds=sc.retention_seconds,
+            retention_events=sc.retention_events,
+        )
+
+    async def stop(self) -> None:
+        self.ready = False
+        if self.cache is not None:
+            await self.cache.stop()
+        if self.storage is not None:
+            await self.storage.close()
+
+    # ---- non-resource paths ----------------------------------------------------------------
+    async def nonresource(self, req: Request) -> Response:
+        path = req.path.rstrip("/") or "/"
+        d = self.discovery
+        assert d is not None
+        if path == "/version":
+            return json_response(200, VERSION)
+        if path in ("/healthz", "/livez", "/readyz") or path.startswith(("/healthz/", "/livez/", "/readyz/")):
+            return self._health(path, req)
+        if path == "/metrics":
+            return Response(200, metrics.DEFAULT.render(), "text/plain; version=0.0.4; charset=utf-8")
+        if path == "/api":
+            return Response(200, d.api)
+        if path == "/apis":
+            return Response(200, d.apis)
+        parts = path.strip("/").split("/")
+        if parts[0] == "api" and len(parts) == 2 and ("", parts[1]) in d.resource_lists:
+            return Response(200, d.resource_lists[("", parts[1])])
+        if parts[0] == "apis" and len(parts) == 2 and parts[1] in d.groups:
+            return Response(200, d.groups[parts[1]])
+        if parts[0] == "apis" and len(parts) == 3 and (parts[1], parts[2]) in d.resource_lists:
+            return Response(200, d.resource_lists[(parts[1], parts[2])])
+        if path == "/":
+            paths = sorted({"/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/metrics", "/version"}
+                           | {f"/apis/{g}" for g in d.groups}
+                           | {f"/apis/{g}/{v}" for (g, v) in d.resource_lists if g})
+            return json_response(200, {"paths": paths})
+        raise NOT_FOUND
+
+    def _health(self, path: str, req: Request) -> Response:
+        kind = path.strip("/").split("/")[0]
+        checks = ["ping", "log", "storage"] + (["informer-sync"] if kind == "readyz" else [])
+        ok = self.ready or kind == "livez"
+        if "verbose" in req.query:
+            lines = [f"[+]{c} ok" for c in checks]
+            if not ok:
+                lines[-1] = f"[-]{checks[-1]} failed: reason withheld"
+            lines.append(f"{kind} check {'passed' if ok else 'failed'}")
+            return Response(200 if ok else 500, ("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8")
+        if not ok:
+            return Response(500, f"[-]informer-sync failed: reason withheld\n{kind} check failed\n".encode(),
+                            "text/plain; charset=utf-8")
+        return Response(200, b"ok", "text/plain; charset=utf-8")
+
+    # ---- computed resources ----------------------------------------------------------------
+    async def virtual(self, entry: Entry, req: Request) -> Response:
+        """Create-only kinds (SelfSubjectAccessReview...): answer computed, nothing stored."""
+        body = rh.check_body_type(entry, decode_body(req))
+        assert entry.res.virtual is not None
+        out = entry.res.virtual(body, Context(namespace=req.info.namespace, now=self._now()))
+        return json_response(201, out, req)
+
+    async def list_or_computed(self, entry: Entry, req: Request) -> Response:
+        if entry.res.kind == "ComponentStatus":
+            return json_response(200, self._component_statuses(entry), req)
+        return await rh.list_(entry, req)
+
+    def _component_statuses(self, entry: Entry) -> dict[str, Any]:
+        from kubepy.api.resources import core_componentstatus as cs
+
+        items = cs.component_statuses({"storage": (self.ready, "ok")})
+        return {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
+
+
+def encode(obj: Any) -> bytes:
+    return orjson.dumps(obj)
+
+
+__all__ = ["APIServer", "VERSION", "fe"]
