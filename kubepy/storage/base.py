@@ -1,0 +1,261 @@
+"""The Storage semantics written once; an engine supplies consistent read views and a commit.
+
+An engine implements `_view()` (a consistent snapshot: revision, compacted revision, current
+key/values, the log) and `_commit(write)` (apply one `ops.Write` durably, publishing its event with
+`_publish` before the write's await returns). Everything else - the guaranteed_update loop, delete
+validation, rolled-back and paged lists, watches, listeners - lives here so every engine behaves the
+same and one contract suite covers them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import orjson
+
+from kubepy.storage.codec import check_preconditions, stamp
+from kubepy.storage.history import merge, paginate, range_start, state_before
+from kubepy.storage.interface import (
+    Compacted,
+    Event,
+    FutureRevision,
+    KeyNotFound,
+    ListResult,
+    Obj,
+    Preconditions,
+    Record,
+    TryUpdate,
+    ValidateDeletion,
+)
+from kubepy.storage.log_watch import Watcher
+from kubepy.storage.ops import Conflict, Create, Delete, LogEntry, Update, Write
+from kubepy.storage.retention import RetentionPolicy
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[list[Event]], None]
+
+
+class View(Protocol):
+    """A consistent read snapshot of an engine."""
+
+    revision: int
+    compacted: int
+
+    def get(self, key: str) -> Record | None: ...
+
+    def items(self, prefix: str, start: str) -> Iterator[tuple[str, object]]:
+        """Current keys >= start under prefix, sorted, with an engine-specific raw value."""
+        ...
+
+    def record(self, key: str, raw: object) -> Record: ...
+
+    def keys_after(self, revision: int) -> Iterator[tuple[int, str]]:
+        """(revision, key) of the log entries above `revision`, ascending; cheaper than entries."""
+        ...
+
+    def entry(self, revision: int) -> LogEntry:
+        """The log entry of `revision` (which is in the log)."""
+        ...
+
+
+class ClosedError(RuntimeError):
+    """The store was closed."""
+
+
+class LogEngine(ABC):
+    """The Storage protocol over an engine's `_view`/`_commit`; settings shared by engines:
+    retention (seconds, events), the wall clock (injected for tests), each watch's live-event
+    buffer, and how often background compaction runs once `start()`ed (None: never)."""
+
+    def __init__(
+        self,
+        retention_seconds: float = 300.0,
+        retention_events: int = 10_000,
+        clock: Callable[[], float] = time.time,
+        watch_buffer: int = 10_000,
+        compact_interval: float | None = 10.0,
+    ) -> None:
+        self.policy = RetentionPolicy(retention_seconds, retention_events)
+        self.clock = clock
+        self.watch_buffer = watch_buffer
+        self._listeners: list[Listener] = []
+        self._watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
+        self._closed = False
+        self.compact_interval = compact_interval
+        self._compactor: asyncio.Task[None] | None = None
+
+    # ---- what an engine provides ----------------------------------------------------------
+    @abstractmethod
+    def _view(self) -> AbstractContextManager[View]: ...
+
+    @abstractmethod
+    async def _commit(self, write: Write) -> LogEntry: ...
+
+    @abstractmethod
+    async def compact(self, revision: int | None = None) -> int: ...
+
+    # ---- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start background compaction every `compact_interval` seconds (None: never)."""
+        if self.compact_interval and self._compactor is None and not self._closed:
+            self._compactor = asyncio.create_task(
+                self._compact_forever(self.compact_interval), name="kubepy-storage-compactor"
+            )
+
+    async def _compact_forever(self, interval: float) -> None:
+        while not self._closed:
+            await asyncio.sleep(interval)
+            try:
+                await self.compact()
+            except ClosedError:
+                return
+            except Exception:
+                log.exception("storage compaction failed")
+
+    async def _stop(self) -> None:
+        """Refuse new writes, stop compacting, end every watch."""
+        self._closed = True
+        if self._compactor is not None:
+            self._compactor.cancel()
+            try:
+                await self._compactor
+            except asyncio.CancelledError:
+                pass
+            self._compactor = None
+        for w in list(self._watchers):
+            w.close()
+
+    # ---- reads ----------------------------------------------------------------------------
+    async def get(self, key: str) -> Record | None:
+        with self._view() as view:
+            return view.get(key)
+
+    async def list(self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = "") -> ListResult:
+        with self._view() as view:
+            at = revision or view.revision
+            if at > view.revision:
+                raise FutureRevision(at, view.revision)
+            if at < view.compacted:
+                raise Compacted(at, view.compacted)
+            start = range_start(prefix, start_key)
+            items: Iterator[tuple[str, object]] = view.items(prefix, start)
+            if at < view.revision:
+                items = merge(items, state_before(_changed_after(view, at, prefix, start), prefix, start))
+            page, remaining = paginate(items, limit)
+            records = [raw if isinstance(raw, Record) else view.record(k, raw) for k, raw in page]
+        return ListResult(records, at, remaining > 0, remaining)
+
+    def _read_log(self, after: int, prefix: str, limit: int) -> tuple[list[Event], int, bool]:
+        with self._view() as view:
+            if after < view.compacted:
+                raise Compacted(after, view.compacted)
+            wanted: list[int] = []
+            last, scanned = after, 0
+            for rev, key in view.keys_after(after):
+                last = rev
+                scanned += 1
+                if key.startswith(prefix):
+                    wanted.append(rev)
+                if scanned >= limit:
+                    break
+            events = [view.entry(rev).event for rev in wanted]
+            return events, last, scanned < limit
+
+    # ---- writes ---------------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClosedError("storage is closed")
+
+    async def create(self, key: str, obj: Obj) -> Record:
+        self._check_open()
+        ev = (await self._commit(Create(key, obj))).event
+        return Record(key, ev.value, ev.revision)
+
+    async def guaranteed_update(
+        self, key: str, try_update: TryUpdate, preconditions: Preconditions | None = None
+    ) -> Record:
+        self._check_open()
+        while True:
+            cur = await self.get(key)
+            if cur is None:
+                raise KeyNotFound(key)
+            obj = cur.obj()
+            check_preconditions(key, obj, preconditions)
+            new = try_update(obj)
+            if _unchanged(stamp(new, cur.revision), cur.value):
+                return cur  # nothing changed: no write, no event
+            try:
+                ev = (await self._commit(Update(key, new, cur.revision))).event
+            except Conflict:
+                continue
+            return Record(key, ev.value, ev.revision)
+
+    async def delete(
+        self,
+        key: str,
+        preconditions: Preconditions | None = None,
+        validate: ValidateDeletion | None = None,
+    ) -> Record:
+        self._check_open()
+        while True:
+            cur = await self.get(key)
+            if cur is None:
+                raise KeyNotFound(key)
+            obj = cur.obj()
+            check_preconditions(key, obj, preconditions)
+            if validate is not None:
+                validate(obj)
+            try:
+                ev = (await self._commit(Delete(key, cur.revision))).event
+            except Conflict:
+                continue
+            return Record(key, ev.value, ev.revision)
+
+    # ---- events ---------------------------------------------------------------------------
+    def add_listener(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def _publish(self, events: list[Event]) -> None:
+        """In the loop, after the commit and before any writer of the batch is answered."""
+        if not events:
+            return
+        for fn in self._listeners:
+            try:
+                fn(events)
+            except Exception:
+                log.exception("storage listener %r failed", fn)
+        for w in self._watchers:
+            w.offer(events)
+
+    def watch(self, prefix: str, revision: int) -> AsyncIterator[Event]:
+        if revision < 0:
+            raise ValueError(f"negative revision: {revision}")
+        watcher = Watcher(prefix, revision, self._read_log, self._watchers.discard, self.watch_buffer)
+        if self._closed:
+            watcher.close()
+        else:
+            self._watchers.add(watcher)  # weakly: an abandoned watch goes with its iterator
+        return watcher
+
+
+def _changed_after(view: View, revision: int, prefix: str, start: str) -> Iterator[LogEntry]:
+    """The first log entry after `revision` of each key in range; others are not even decoded."""
+    seen: set[str] = set()
+    for rev, key in view.keys_after(revision):
+        if key not in seen and key >= start and key.startswith(prefix):
+            seen.add(key)
+            yield view.entry(rev)
+
+
+def _unchanged(new: bytes, current: bytes) -> bool:
+    """Equal as objects (both stamped with the current revision): key order does not matter,
+    as it would not for Kubernetes' typed objects."""
+    return new == current or orjson.loads(new) == orjson.loads(current)

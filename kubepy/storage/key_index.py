@@ -1,0 +1,119 @@
+"""Current objects by key, with sorted keys per resource.
+
+Keys look like /registry/<group>/<plural>/[<namespace>/]<name>. Each resource ("bucket", the key up
+to its fourth slash) keeps its own sorted key list, so listing one resource or one namespace of it
+is a bisect into that list and never touches another resource; an insert only moves that
+resource's keys. Prefixes spanning several resources (e.g. "/registry/") are rare (start-up, tools)
+and merge the buckets they cover.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable
+
+from kubepy.storage.cached import CachedObject
+
+
+def bucket_of(key: str) -> str:
+    """The resource part of a key: up to and including its fourth slash (else its last slash)."""
+    i = -1
+    for _ in range(4):
+        i = key.find("/", i + 1)
+        if i < 0:
+            return key[: key.rfind("/") + 1]
+    return key[: i + 1]
+
+
+def under(key: str, prefix: str) -> bool:
+    """Whether `key` lies under `prefix` as a path (Kubernetes' hasPathPrefix): a prefix ending in
+    "/" (or empty) covers every key starting with it; "/a/b" covers "/a/b" and "/a/b/...", not "/a/bc",
+    so watching or listing one object's key never picks up its longer-named neighbours."""
+    if not key.startswith(prefix):
+        return False
+    return is_dir(prefix) or len(key) == len(prefix) or key[len(prefix)] == "/"
+
+
+def is_dir(prefix: str) -> bool:
+    return prefix == "" or prefix[-1] == "/"
+
+
+def prefix_end(prefix: str) -> str:
+    """The smallest string above every string starting with `prefix` (prefix non-empty)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class KeyIndex:
+    """Objects by key; keys of each resource kept sorted."""
+
+    __slots__ = ("_objs", "_buckets")
+
+    def __init__(self) -> None:
+        self._objs: dict[str, CachedObject] = {}
+        self._buckets: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._objs)
+
+    def get(self, key: str) -> CachedObject | None:
+        return self._objs.get(key)
+
+    def put(self, obj: CachedObject) -> CachedObject | None:
+        """Store `obj` under its key; returns the object it replaced."""
+        prev = self._objs.get(obj.key)
+        self._objs[obj.key] = obj
+        if prev is None:
+            keys = self._buckets.get(bucket_of(obj.key))
+            if keys is None:
+                keys = self._buckets[bucket_of(obj.key)] = []
+            insort(keys, obj.key)
+        return prev
+
+    def remove(self, key: str) -> CachedObject | None:
+        """Drop `key`; returns the object it held."""
+        prev = self._objs.pop(key, None)
+        if prev is not None:
+            b = bucket_of(key)
+            keys = self._buckets[b]
+            del keys[bisect_left(keys, key)]
+            if not keys:
+                del self._buckets[b]
+        return prev
+
+    def clear(self) -> None:
+        self._objs.clear()
+        self._buckets.clear()
+
+    def span(self, prefix: str, start: str = "") -> tuple[list[str], int, int]:
+        """Sorted keys under `prefix` (see under()) from `start` on (inclusive), as `keys[lo:hi]`.
+
+        Within one resource the bucket's own list comes back, not a copy: read it before the
+        next write.
+        """
+        first = max(prefix, start)
+        if prefix.count("/") >= 4:
+            keys = self._buckets.get(bucket_of(prefix))
+            if not keys:
+                return [], 0, 0
+            lo, hi = bisect_left(keys, first), bisect_left(keys, prefix_end(prefix))
+            if is_dir(prefix):
+                return keys, lo, hi
+            keys = [k for k in keys[lo:hi] if under(k, prefix)]
+            return keys, 0, len(keys)
+        merged = sorted(
+            k
+            for b, ks in self._buckets.items()
+            if b.startswith(prefix) or prefix.startswith(b)
+            for k in ks
+            if k >= first and under(k, prefix)
+        )
+        return merged, 0, len(merged)
+
+    def count(self, prefix: str) -> int:
+        """How many keys lie under `prefix`."""
+        _, lo, hi = self.span(prefix)
+        return hi - lo
+
+    def getter(self) -> Callable[[str], CachedObject]:
+        """A lookup for keys known to be present (KeyError otherwise)."""
+        return self._objs.__getitem__

@@ -1,0 +1,247 @@
+"""The embedded default engine: LMDB, durable writes, group commit.
+
+Reads open an LMDB read transaction in the event loop (a consistent snapshot, no locks, no
+copies beyond the values returned). Writes go through `GroupCommitter`: one thread applies every
+pending write in one transaction and commits it with one fsync (sync=True, metasync=True, no
+writemap), so a write is acknowledged only once it is on disk. The same writer runs compaction,
+keeping revisions and the log under a single writer.
+
+    store = await LmdbStorage.open("/var/lib/kubepy/data")   # opens, verifies, starts compaction
+    ...
+    await store.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import lmdb
+
+from kubepy.storage.base import LogEngine, View
+from kubepy.storage.group_commit import GroupCommitter
+from kubepy.storage.interface import Record, StorageError
+from kubepy.storage.lmdb_files import open_store
+from kubepy.storage.lmdb_format import (
+    META_COMPACTED,
+    META_REVISION,
+    decode_entry,
+    decode_stored,
+    encode_entry,
+    encode_stored,
+    encode_u64,
+    entry_key,
+    entry_timestamp,
+    rev_key,
+    rev_of,
+)
+from kubepy.storage.ops import LogEntry, Stored, Write, apply
+from kubepy.storage.retention import explicit_target
+
+_COMPACT_CHUNK = 10_000  # log entries dropped per transaction, so writers never wait long
+
+
+@dataclass(frozen=True, slots=True)
+class _Compact:
+    revision: int | None  # None: per the retention policy
+
+
+class _View:
+    """`base.View` over one LMDB read transaction."""
+
+    def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any, meta: Any) -> None:
+        self.txn, self.kv, self.log = txn, kv, log
+        self.revision = int.from_bytes(txn.get(META_REVISION, db=meta), "big")
+        self.compacted = int.from_bytes(txn.get(META_COMPACTED, db=meta), "big")
+
+    def get(self, key: str) -> Record | None:
+        raw = self.txn.get(key.encode(), db=self.kv)
+        return None if raw is None else decode_stored(raw).record(key)
+
+    def items(self, prefix: str, start: str) -> Iterator[tuple[str, object]]:
+        cur = self.txn.cursor(db=self.kv)
+        if not cur.set_range(start.encode()):
+            return
+        bprefix = prefix.encode()
+        for k, v in cur.iternext():
+            if not k.startswith(bprefix):
+                return
+            yield k.decode(), v
+
+    def record(self, key: str, raw: object) -> Record:
+        assert isinstance(raw, bytes)
+        return decode_stored(raw).record(key)
+
+    def _after(self, revision: int) -> Iterator[tuple[bytes, bytes]]:
+        cur = self.txn.cursor(db=self.log)
+        if cur.set_range(rev_key(revision + 1)):
+            yield from cur.iternext()
+
+    def keys_after(self, revision: int) -> Iterator[tuple[int, str]]:
+        for k, v in self._after(revision):
+            yield rev_of(k), entry_key(v)
+
+    def entry(self, revision: int) -> LogEntry:
+        return decode_entry(revision, self.txn.get(rev_key(revision), db=self.log))
+
+
+class _Txn:
+    """`ops.Txn` over one LMDB write transaction."""
+
+    def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any) -> None:
+        self.txn, self.kv, self.log = txn, kv, log
+
+    def get(self, key: str) -> Stored | None:
+        raw = self.txn.get(key.encode(), db=self.kv)
+        return None if raw is None else decode_stored(raw)
+
+    def put(self, key: str, stored: Stored) -> None:
+        self.txn.put(key.encode(), encode_stored(stored), db=self.kv)
+
+    def remove(self, key: str) -> None:
+        self.txn.delete(key.encode(), db=self.kv)
+
+    def append(self, entry: LogEntry) -> None:
+        self.txn.put(rev_key(entry.event.revision), encode_entry(entry), db=self.log, append=True)
+
+
+class LmdbStorage(LogEngine):
+    """Storage in an LMDB environment in directory `path` (data.mdb, lock.mdb, kubepy.lock)."""
+
+    def __init__(
+        self,
+        path: str,
+        retention_seconds: float = 300.0,
+        retention_events: int = 10_000,
+        clock: Callable[[], float] = time.time,
+        *,
+        map_size: int = 16 << 30,
+        compact_interval: float | None = 10.0,
+        watch_buffer: int = 10_000,
+        verify: bool = True,
+    ) -> None:
+        """Open or create the store in directory `path` (CorruptStore if damaged). Writes need a
+        running loop; background compaction runs after `start()` (`open()` does both)."""
+        super().__init__(retention_seconds, retention_events, clock, watch_buffer, compact_interval)
+        self.path = path
+        opened = open_store(path, map_size, verify)
+        self._env = opened.env
+        self._lock_fd = opened.lock_fd
+        self._shut = False
+        self._kv, self._log, self._meta = opened.kv, opened.log, opened.meta
+        # what readers in the loop are told (updated after a commit, before listeners run) ...
+        self._revision, self._compacted = opened.revision, opened.compacted
+        # ... and the writer thread's own copy
+        self._w_revision, self._w_compacted = opened.revision, opened.compacted
+        self.commits = 0  # durable write transactions so far (group commit makes it < writes)
+        self._writer: GroupCommitter[Write | _Compact, Any] | None = None
+
+    @classmethod
+    async def open(cls, path: str, **kwargs: Any) -> LmdbStorage:
+        """Open (verifying in a thread, as it reads the whole store) and start compaction."""
+        store = await asyncio.to_thread(cls, path, **kwargs)
+        await store.start()
+        return store
+
+    # ---- reads ----------------------------------------------------------------------------
+    @contextmanager
+    def _view(self) -> Iterator[View]:
+        self._check_open()
+        with self._env.begin(buffers=False) as txn:
+            yield _View(txn, self._kv, self._log, self._meta)
+
+    def current_revision(self) -> int:
+        return self._revision
+
+    def oldest_revision(self) -> int:
+        return self._compacted
+
+    # ---- writes ---------------------------------------------------------------------------
+    def _committer(self) -> GroupCommitter[Write | _Compact, Any]:
+        if self._writer is None:
+            self._writer = GroupCommitter(self._apply_batch, self._on_committed)
+        return self._writer
+
+    async def _commit(self, write: Write) -> LogEntry:
+        self._check_open()
+        entry: LogEntry = await self._committer().submit(write)
+        return entry
+
+    async def compact(self, revision: int | None = None) -> int:
+        self._check_open()
+        while True:
+            compacted, more = await self._committer().submit(_Compact(revision))
+            if not more:
+                return compacted
+
+    def _apply_batch(self, ops: list[Write | _Compact]) -> list[Any]:
+        """In the writer thread: every op in one transaction, one commit (one fsync)."""
+        results: list[Any] = []
+        now = self.clock()
+        rev, compacted = self._w_revision, self._w_compacted
+        txn = self._env.begin(write=True)
+        try:
+            tx = _Txn(txn, self._kv, self._log)
+            for op in ops:
+                if isinstance(op, _Compact):
+                    compacted, more = self._drop(txn, op.revision, compacted, rev, now)
+                    results.append((compacted, more))
+                    continue
+                try:
+                    results.append(apply(tx, op, rev + 1, now))
+                    rev += 1
+                except (StorageError, TypeError, ValueError, lmdb.BadValsizeError) as exc:
+                    results.append(exc)  # checked before writing: this op alone fails
+            if rev == self._w_revision and compacted == self._w_compacted:
+                txn.abort()
+                return results
+            txn.put(META_REVISION, encode_u64(rev), db=self._meta)
+            txn.put(META_COMPACTED, encode_u64(compacted), db=self._meta)
+            txn.commit()
+        except BaseException:
+            txn.abort()
+            raise
+        self.commits += 1
+        self._w_revision, self._w_compacted = rev, compacted
+        return results
+
+    def _drop(
+        self, txn: lmdb.Transaction, revision: int | None, compacted: int, current: int, now: float
+    ) -> tuple[int, bool]:
+        """Delete the oldest log entries per the policy (or up to `revision`); at most a chunk."""
+        target = None if revision is None else explicit_target(revision, compacted, current)
+        cur = txn.cursor(db=self._log)
+        for _ in range(_COMPACT_CHUNK):
+            if not cur.first():
+                return compacted, False
+            rev = rev_of(cur.key())
+            if target is not None:
+                if rev > target:
+                    return compacted, False
+            else:
+                if not self.policy.drops(rev, entry_timestamp(cur.value()), current, now):
+                    return compacted, False
+            cur.delete()
+            compacted = rev
+        return compacted, True
+
+    def _on_committed(self, results: list[Any]) -> None:
+        """In the loop, before any writer of the batch is answered."""
+        self._revision, self._compacted = self._w_revision, self._w_compacted
+        self._publish([r.event for r in results if isinstance(r, LogEntry)])
+
+    async def close(self) -> None:
+        """Finish queued writes, end watches, stop compaction, close the files."""
+        if self._shut:
+            return
+        self._shut = True
+        await self._stop()
+        if self._writer is not None:
+            await self._writer.stop()
+        self._env.close()
+        os.close(self._lock_fd)
