@@ -28,8 +28,14 @@ _REASONS = {
 _OMIT = object()
 
 
+class GoValue(str):
+    """A bad value Go prints verbatim (a Stringer via %s, or a struct via %#v), not quoted."""
+
+
 def _go_value(v: Any) -> str:
     """Render a bad value the way field.Error does (%q for strings, plain numbers, JSON else)."""
+    if isinstance(v, GoValue):
+        return str(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):

@@ -117,7 +117,7 @@ class App:
         if s:
             return await self._subresource(entry, req, s)
         verb = info.verb
-        if verb not in entry.res.verbs:
+        if verb not in entry.res.verbs or (verb in ("update", "patch") and not info.name):
             raise METHOD_NOT_ALLOWED
         if entry.res.virtual is not None:
             return await self.server.virtual(entry, req)

@@ -68,7 +68,7 @@ class APIServer:
     async def start(self) -> None:
         cfg = self.config
         self.storage = self._given_storage or await self._open_storage()
-        self.cache = Cacher(self.storage, capacity=max(cfg.storage.retention_events, 1000))
+        self.cache = Cacher(self.storage, capacity=cfg.storage.retention_events)
         await self.cache.start()
         ips = IPAllocator(cfg.settings.service_cluster_ip_range)
         lo, hi = cfg.settings.service_node_port_range

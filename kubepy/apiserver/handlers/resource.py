@@ -54,6 +54,21 @@ def check_body_type(e: Entry, obj: Any) -> Obj:
     return obj
 
 
+def check_name(body: Obj, req: Request) -> None:
+    """rest.checkName: the body's name and namespace must agree with the URL."""
+    meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    name = meta.get("name") or ""
+    if name and name != req.info.name:
+        raise fe.bad_request(
+            f"the name of the object ({name}) does not match the name on the URL ({req.info.name})"
+        )
+    ns = meta.get("namespace") or ""
+    if ns and req.info.namespace and ns != req.info.namespace:
+        raise fe.bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        )
+
+
 async def get(e: Entry, req: Request) -> Response:
     item = await e.store.get(req.info.namespace, req.info.name, params.first(req.query, "resourceVersion"))
     return raw_response(200, item.value, req)
@@ -119,6 +134,7 @@ def _body_name(req: Request) -> str:
 async def update(e: Entry, req: Request, subresource: str = "") -> Response:
     opts = params.write_options(req.query)
     body = check_body_type(e, decode_body(req))
+    check_name(body, req)
     warnings = e.store._check_decoded(body, opts)
     if not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) and e.res.strategy.allow_create_on_update:
         await ensure_namespace(e, req)
