@@ -107,3 +107,83 @@ class Discovery:
             groups.append(doc)
             self.groups[g] = orjson.dumps({"kind": "APIGroup", "apiVersion": "v1", **doc})
         self.apis = orjson.dumps({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+        self.aggregated = {
+            (core, v): aggregated(resources, core, f"apidiscovery.k8s.io/{v}")
+            for core in (True, False)
+            for v in AGGREGATED_TYPES
+        }
+
+
+# ---- aggregated discovery (apidiscovery.k8s.io v2 / v2beta1) --------------------------------
+def _scope(r: Resource) -> str:
+    return "Namespaced" if r.namespaced else "Cluster"
+
+
+def aggregated_resource(r: Resource) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "resource": r.plural,
+        "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
+        "scope": _scope(r),
+        "singularResource": r.name_singular,
+        "verbs": sorted(r.verbs),
+    }
+    if r.short_names:
+        d["shortNames"] = list(r.short_names)
+    if r.categories:
+        d["categories"] = list(r.categories)
+    subs = []
+    for sub in r.subresources:
+        g, v, k = _SUB_KIND.get(sub, (r.group, r.version, r.kind))
+        subs.append({"subresource": sub, "responseKind": {"group": g, "version": v, "kind": k},
+                     "verbs": _SUB_VERBS.get(sub, ["get"])})
+    if subs:
+        d["subresources"] = subs
+    return d
+
+
+def aggregated(resources: list[Resource], core: bool, api_version: str) -> bytes:
+    """The APIGroupDiscoveryList of /api (core) or /apis (every named group)."""
+    by_group: dict[str, dict[str, list[Resource]]] = defaultdict(lambda: defaultdict(list))
+    for r in resources:
+        if (r.group == "") == core:
+            by_group[r.group][r.version].append(r)
+    items = []
+    for g in sorted(by_group, key=_group_rank):
+        versions = [
+            {
+                "version": v,
+                "resources": [aggregated_resource(r) for r in sorted(rs, key=lambda r: r.plural)],
+                "freshness": "Current",
+            }
+            for v, rs in sorted(by_group[g].items(), reverse=True)
+        ]
+        meta: dict[str, Any] = {"name": g} if g else {}
+        meta["creationTimestamp"] = None
+        items.append({"metadata": meta, "versions": versions})
+    return orjson.dumps(
+        {"kind": "APIGroupDiscoveryList", "apiVersion": api_version, "metadata": {}, "items": items}
+    )
+
+
+AGGREGATED_TYPES = {
+    "v2": "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+    "v2beta1": "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList",
+}
+
+
+def wants_aggregated(accept: str) -> str | None:
+    """The aggregated version the client prefers, if it asks for one before plain JSON."""
+    for part in accept.split(","):
+        params = {}
+        items = [p.strip() for p in part.split(";")]
+        for p in items[1:]:
+            if "=" in p:
+                k, v = p.split("=", 1)
+                params[k.strip()] = v.strip()
+        if params.get("g") == "apidiscovery.k8s.io" and params.get("as") == "APIGroupDiscoveryList":
+            if params.get("v") in AGGREGATED_TYPES:
+                return params["v"]
+            continue
+        if items[0] in ("application/json", "*/*", "application/*"):
+            return None
+    return None

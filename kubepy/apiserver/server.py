@@ -18,7 +18,7 @@ from kubepy.apiserver.allocators.portallocator import PortAllocator
 from kubepy.apiserver.app import NOT_FOUND, App
 from kubepy.apiserver.bootstrap import bootstrap
 from kubepy.apiserver.config import ServerConfig
-from kubepy.apiserver.discovery import Discovery
+from kubepy.apiserver.discovery import AGGREGATED_TYPES, Discovery, wants_aggregated
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.http import Request, Response, decode_body, json_response
 from kubepy.apiserver.registry.registry import Entry, Registry
@@ -116,10 +116,12 @@ class APIServer:
             return self._health(path, req)
         if path == "/metrics":
             return Response(200, metrics.DEFAULT.render(), "text/plain; version=0.0.4; charset=utf-8")
-        if path == "/api":
-            return Response(200, d.api)
-        if path == "/apis":
-            return Response(200, d.apis)
+        if path in ("/api", "/apis"):
+            agg = wants_aggregated(req.headers.get("accept", ""))
+            if agg:
+                headers = [("Vary", "Accept")]
+                return Response(200, d.aggregated[(path == "/api", agg)], AGGREGATED_TYPES[agg], headers)
+            return Response(200, d.api if path == "/api" else d.apis, headers=[("Vary", "Accept")])
         parts = path.strip("/").split("/")
         if parts[0] == "api" and len(parts) == 2 and ("", parts[1]) in d.resource_lists:
             return Response(200, d.resource_lists[("", parts[1])])

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from kubepy.api import errors as fe
-from kubepy.apiserver import params
+from kubepy.apiserver import params, table
 from kubepy.apiserver.handlers import patching
 from kubepy.apiserver.http import Request, Response, decode_body, raw_response
 from kubepy.apiserver.registry.registry import Entry
@@ -69,8 +69,16 @@ def check_name(body: Obj, req: Request) -> None:
         )
 
 
+def table_response(e: Entry, req: Request, objs: list[Obj], version: str, **meta: Any) -> Response:
+    t = table.table(e.res, objs, e.store.env.now(), version=version, include=table.include_object(req.query), **meta)
+    return Response(200, orjson.dumps(t), table.content_type(version))
+
+
 async def get(e: Entry, req: Request) -> Response:
     item = await e.store.get(req.info.namespace, req.info.name, params.first(req.query, "resourceVersion"))
+    tv = table.wants_table(req.headers.get("accept", ""))
+    if tv:
+        return table_response(e, req, [item.obj], tv, resource_version=str(item.revision))
     return raw_response(200, item.value, req)
 
 
@@ -91,6 +99,12 @@ def list_body(e: Entry, items: list[bytes], revision: int, token: str = "", rema
 async def list_(e: Entry, req: Request) -> Response:
     opts = params.list_options(req.query, watch=False)
     page = await e.store.list(req.info.namespace, opts)
+    tv = table.wants_table(req.headers.get("accept", ""))
+    if tv:
+        return table_response(
+            e, req, [orjson.loads(b) for b in page.items], tv, resource_version=str(page.revision),
+            continue_token=page.continue_token, remaining=page.remaining,
+        )
     return raw_response(200, list_body(e, page.items, page.revision, page.continue_token, page.remaining), req)
 
 

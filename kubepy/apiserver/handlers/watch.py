@@ -8,7 +8,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 
 from kubepy.api import errors as fe
-from kubepy.apiserver import params
+from kubepy.apiserver import params, table
 from kubepy.apiserver.http import Request, StreamResponse
 from kubepy.apiserver.registry.predicate import build as build_predicate
 from kubepy.apiserver.registry.registry import Entry
@@ -63,7 +63,33 @@ async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
     return w, float(timeout)
 
 
-async def stream(w: Watcher, timeout: float, encode: Callable[[bytes], bytes] = lambda b: b) -> AsyncIterator[bytes]:
+def table_lines(e: Entry, req: Request, version: str) -> Callable[[object], bytes]:
+    """Watch events whose objects are one-row Tables (kubectl get -w); columns on the first only."""
+    import orjson
+
+    first = [True]
+    include = table.include_object(req.query)
+
+    def line(ev: object) -> bytes:
+        t = ev.type  # type: ignore[attr-defined]
+        if t in ("BOOKMARK", "ERROR"):
+            return ev.json_line()  # type: ignore[attr-defined]
+        obj = orjson.loads(ev.value)  # type: ignore[attr-defined]
+        tb = table.table(e.res, [obj], e.store.env.now(), version=version, include=include,
+                         resource_version=(obj.get("metadata") or {}).get("resourceVersion", ""),
+                         with_columns=first[0])
+        first[0] = False
+        return orjson.dumps({"type": t, "object": tb}) + b"\n"
+
+    return line
+
+
+async def stream(
+    w: Watcher,
+    timeout: float,
+    encode: Callable[[bytes], bytes] = lambda b: b,
+    line: Callable[[object], bytes] | None = None,
+) -> AsyncIterator[bytes]:
     """Event lines until the timeout, the watcher's end, or the caller stops iterating."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -77,16 +103,17 @@ async def stream(w: Watcher, timeout: float, encode: Callable[[bytes], bytes] = 
                 ev = await asyncio.wait_for(it.__anext__(), left)
             except (StopAsyncIteration, TimeoutError):
                 return
-            chunk = ev.json_line()
+            chunk = line(ev) if line else ev.json_line()
             # drain what is already queued into the same chunk: fewer sends under load
             n = w.pending()
             if n:
                 parts = [chunk]
                 for _ in range(min(n, 256)):
                     try:
-                        parts.append((await it.__anext__()).json_line())
+                        nxt = await it.__anext__()
                     except StopAsyncIteration:
                         break
+                    parts.append(line(nxt) if line else nxt.json_line())
                 chunk = b"".join(parts)
             yield encode(chunk)
     finally:
@@ -95,6 +122,9 @@ async def stream(w: Watcher, timeout: float, encode: Callable[[bytes], bytes] = 
 
 async def watch(e: Entry, req: Request) -> StreamResponse:
     w, timeout = await open_watcher(e, req)
+    tv = table.wants_table(req.headers.get("accept", ""))
+    if tv:
+        return StreamResponse(200, stream(w, timeout, line=table_lines(e, req, tv)), table.content_type(tv))
     return StreamResponse(200, stream(w, timeout), "application/json")
 
 

@@ -1,0 +1,107 @@
+"""Non-resource paths, discovery (legacy and aggregated) and server-side Table printing."""
+
+from __future__ import annotations
+
+from tests.apiserver.conftest import Stream, configmap
+
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+AGG = (
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
+)
+
+
+async def test_version_with_and_without_slash(client):
+    for path in ("/version", "/version/"):
+        r = await client.get(path)
+        assert r.status_code == 200
+        assert r.json()["major"] == "1" and r.json()["gitVersion"].startswith("v1.")
+
+
+async def test_health_endpoints(client):
+    for path in ("/healthz", "/livez", "/readyz"):
+        r = await client.get(path)
+        assert (r.status_code, r.text) == (200, "ok")
+    r = await client.get("/readyz?verbose")
+    assert "readyz check passed" in r.text
+
+
+async def test_readyz_fails_until_started(server, client):
+    server.ready = False
+    assert (await client.get("/readyz")).status_code == 500
+    assert (await client.get("/livez")).status_code == 200
+    server.ready = True
+
+
+async def test_metrics_count_requests(client):
+    await client.get("/api/v1/namespaces/default/configmaps")
+    text = (await client.get("/metrics")).text
+    assert "# TYPE apiserver_request_total counter" in text
+    line = next(x for x in text.splitlines() if x.startswith("apiserver_request_total{") and 'resource="configmaps"' in x)
+    assert 'verb="LIST"' in line and 'code="200"' in line
+    assert "apiserver_request_duration_seconds_bucket" in text
+
+
+async def test_legacy_discovery(client):
+    api = (await client.get("/api")).json()
+    assert api["kind"] == "APIVersions" and api["versions"] == ["v1"]
+    v1 = (await client.get("/api/v1")).json()
+    assert v1["kind"] == "APIResourceList" and v1["groupVersion"] == "v1"
+    byname = {r["name"]: r for r in v1["resources"]}
+    assert byname["configmaps"]["shortNames"] == ["cm"]
+    assert byname["configmaps"]["namespaced"] is True
+    assert byname["namespaces"]["namespaced"] is False
+    assert "services/status" in byname
+    apis = (await client.get("/apis")).json()
+    assert apis["kind"] == "APIGroupList"
+
+
+async def test_aggregated_discovery(client):
+    r = await client.get("/api", headers={"Accept": AGG})
+    assert r.headers["content-type"] == "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    body = r.json()
+    assert body["kind"] == "APIGroupDiscoveryList" and body["apiVersion"] == "apidiscovery.k8s.io/v2"
+    core = body["items"][0]["versions"][0]
+    assert core["version"] == "v1" and core["freshness"] == "Current"
+    cm = next(x for x in core["resources"] if x["resource"] == "configmaps")
+    assert cm["responseKind"] == {"group": "", "version": "v1", "kind": "ConfigMap"}
+    assert cm["scope"] == "Namespaced" and "list" in cm["verbs"]
+    r = await client.get("/apis", headers={"Accept": AGG.replace("v=v2;", "v=v2beta1;", 1).split(",", 1)[1]})
+    assert r.headers["content-type"].endswith("v=v2beta1;as=APIGroupDiscoveryList")
+    assert all(i["metadata"]["name"] for i in r.json()["items"])
+
+
+async def test_table_list_get_and_include_object(client, clock):
+    await client.post("/api/v1/namespaces/default/configmaps", json=configmap("t1", data={"a": "1", "b": "2"}))
+    clock.advance(300)
+    r = await client.get("/api/v1/namespaces/default/configmaps", headers={"Accept": TABLE})
+    assert r.headers["content-type"] == "application/json;as=Table;v=v1;g=meta.k8s.io"
+    t = r.json()
+    assert t["kind"] == "Table" and t["apiVersion"] == "meta.k8s.io/v1"
+    assert [c["name"] for c in t["columnDefinitions"]] == ["Name", "Data", "Age"]
+    assert t["rows"][0]["cells"] == ["t1", 2, "5m"]
+    assert t["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
+    r = await client.get("/api/v1/namespaces/default/configmaps/t1?includeObject=Object", headers={"Accept": TABLE})
+    assert r.json()["rows"][0]["object"]["data"] == {"a": "1", "b": "2"}
+
+
+async def test_table_watch_rows(server, client):
+    s = Stream(server.app, "/api/v1/namespaces/default/configmaps", "watch=true")
+    # Stream sends no Accept header: plain events; the Table form is checked through the handler
+    await s.close()
+    from kubepy.apiserver.handlers.watch import table_lines
+    from kubepy.apiserver.http import Request
+    from kubepy.apiserver.requestinfo import parse
+    from kubepy.storage.cached import WatchEvent
+
+    await client.post("/api/v1/namespaces/default/configmaps", json=configmap("w"))
+    entry = server.registry.lookup("", "v1", "configmaps")
+    req = Request("GET", "/", {}, {}, b"", parse("GET", "/api/v1/namespaces/default/configmaps", True))
+    line = table_lines(entry, req, "v1")
+    item = server.cache.get("/registry/core/configmaps/default/w")
+    import orjson
+
+    first = orjson.loads(line(WatchEvent("ADDED", item.revision, item.value)))
+    second = orjson.loads(line(WatchEvent("MODIFIED", item.revision, item.value)))
+    assert first["object"]["columnDefinitions"] and second["object"]["columnDefinitions"] is None
+    assert first["object"]["rows"][0]["cells"][0] == "w"
