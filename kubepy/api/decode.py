@@ -127,6 +127,9 @@ def _walk_struct(obj: dict[str, Any], t: Struct, path: str, res: DecodeResult, n
             res.unknown.append(sub)
             del obj[key]
             continue
+        if obj[key] is None:  # a Go field decoded from null is its zero value: omitted
+            del obj[key]
+            continue
         obj[key] = _walk(obj[key], fd.type, sub, res, nq, owner)
 
 

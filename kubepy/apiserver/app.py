@@ -121,10 +121,11 @@ class App:
             raise METHOD_NOT_ALLOWED
         if entry.res.virtual is not None:
             return await self.server.virtual(entry, req)
-        if verb == "get":
-            return await rh.get(entry, req)
-        if verb == "list":
-            return await self.server.list_or_computed(entry, req)
+        if verb in ("get", "list"):
+            computed = await self.server.computed(entry, req)
+            if computed is not None:
+                return computed
+            return await (rh.get if verb == "get" else rh.list_)(entry, req)
         if verb == "watch":
             return await wh.watch(entry, req)
         if verb == "create":

@@ -12,7 +12,7 @@ import orjson
 from kubepy.api import errors as fe
 from kubepy.api.catalog import all_resources
 from kubepy.api.resource import Context
-from kubepy.apiserver import metrics
+from kubepy.apiserver import metrics, table
 from kubepy.apiserver.allocators.ipallocator import IPAllocator
 from kubepy.apiserver.allocators.portallocator import PortAllocator
 from kubepy.apiserver.app import NOT_FOUND, App
@@ -159,10 +159,20 @@ class APIServer:
         out = entry.res.virtual(body, Context(namespace=req.info.namespace, now=self._now()))
         return json_response(201, out, req)
 
-    async def list_or_computed(self, entry: Entry, req: Request) -> Response:
-        if entry.res.kind == "ComponentStatus":
-            return json_response(200, self._component_statuses(entry), req)
-        return await rh.list_(entry, req)
+    async def computed(self, entry: Entry, req: Request) -> Response | None:
+        """Kinds computed on request rather than stored (ComponentStatus): get and list."""
+        if entry.res.kind != "ComponentStatus":
+            return None
+        body = self._component_statuses(entry)
+        items = body["items"]
+        if req.info.name:
+            items = [i for i in items if i["metadata"]["name"] == req.info.name]
+            if not items:
+                raise fe.not_found_error(entry.res.plural, req.info.name)
+        tv = table.wants_table(req.headers.get("accept", ""))
+        if tv:
+            return rh.table_response(entry, req, items, tv)
+        return json_response(200, items[0] if req.info.name else body, req)
 
     def _component_statuses(self, entry: Entry) -> dict[str, Any]:
         from kubepy.api.resources import core_componentstatus as cs

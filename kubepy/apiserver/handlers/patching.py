@@ -10,7 +10,7 @@ from kubepy.api import errors as fe
 from kubepy.apiserver import apply as ssa
 from kubepy.apiserver.http import Request, decode_body
 from kubepy.apiserver.params import WriteOptions
-from kubepy.apiserver.patch import jsonpatch, mergepatch, strategic
+from kubepy.apiserver.patch import decode_patch_body, jsonpatch, mergepatch, strategic
 from kubepy.apiserver.registry.registry import Entry
 from kubepy.apiserver.registry.store import WriteResult
 from kubepy.util.duration import rfc3339
@@ -38,15 +38,9 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
     ct = req.content_type
     if ct not in PATCH_TYPES:
         raise unsupported_patch(ct)
-    doc = decode_body(req)
+    doc = decode_body(req) if ct == APPLY else decode_patch_body(req.body)
     if ct == APPLY:
         return await _apply(e, req, doc, opts, subresource)
-    if ct == JSON_PATCH and not isinstance(doc, list):
-        raise fe.bad_request(
-            "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
-        )
-    if ct != JSON_PATCH and not isinstance(doc, dict):
-        raise fe.bad_request("couldn't get version/kind; json parse error: expected an object")
     schema = e.res.schema
     warnings: list[str] = []
 
@@ -54,11 +48,11 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         if current is None:
             raise e.store._not_found(req.info.name)
         if ct == JSON_PATCH:
-            new = jsonpatch.apply_json_patch(copy.deepcopy(current), doc)
+            new = jsonpatch.apply_json_patch(current, doc)
         elif ct == MERGE_PATCH:
-            new = mergepatch.apply_merge_patch(copy.deepcopy(current), doc)
+            new = mergepatch.apply_merge_patch(current, doc)
         else:
-            new = strategic.apply_strategic_merge_patch(copy.deepcopy(current), doc, schema)
+            new = strategic.apply_strategic_merge_patch(current, doc, schema)
         if not isinstance(new, dict):
             raise fe.bad_request("the patched object is not a JSON object")
         warnings.extend(e.store._check_decoded(new, opts))

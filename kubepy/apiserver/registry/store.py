@@ -183,7 +183,7 @@ class Store:
         return fe.invalid_error(self.res.kind, name, errs, self.res.group)
 
     async def create(
-        self, ns: str, obj: Obj, opts: WriteOptions, manager: str, *, trusted: bool = False
+        self, ns: str, obj: Obj, opts: WriteOptions, manager: str, *, trusted: bool = False, applied: bool = False
     ) -> WriteResult:
         """`trusted`: written by the apiserver itself (its own loopback Endpoints), so the
         strategy's validation, meant for clients, is skipped."""
@@ -224,7 +224,9 @@ class Store:
             self.strategy.canonicalize(obj)
             warnings += self.strategy.warnings(obj, None)
             rollback = self.hooks.before_create(obj, opts.dry_run)
-            obj = canonical_order(managed.on_create(self, obj, manager), self.res.schema)
+            if not applied:  # server-side apply already recorded its own ownership
+                obj = managed.on_create(self, obj, manager)
+            obj = canonical_order(obj, self.res.schema)
             if opts.dry_run:
                 if self.env.cache.get(self.key(ns, meta["name"])) is not None:
                     rollback()
@@ -268,7 +270,7 @@ class Store:
             if not can_create or subresource:
                 raise self._not_found(name)
             obj = mutate(None)
-            res = await self.create(ns, obj, opts, manager)
+            res = await self.create(ns, obj, opts, manager, applied=apply)
             res.warnings[:0] = warnings
             return res
         rollbacks: list[Callable[[], None]] = []
