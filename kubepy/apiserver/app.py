@@ -18,6 +18,7 @@ from kubepy.api.errors import StatusError
 from kubepy.apiserver import metrics
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.handlers import subresources as sub
+from kubepy.apiserver.handlers import token
 from kubepy.apiserver.handlers import watch as wh
 from kubepy.apiserver.http import Request, Response, StreamResponse, error_response, parse_query
 from kubepy.apiserver.requestinfo import RequestInfo, parse
@@ -153,6 +154,8 @@ class App:
             return await sub.binding(entry, req, req.info.name)
         if s == "finalize" and req.method == "PUT":
             return await sub.finalize(entry, req)
+        if s == "token" and req.method == "POST":
+            return await token.create_token(entry, req, self.server.token_key)
         if s in sub.KUBELET_ROUTED:
             return await sub.kubelet_routed(entry, req)
         raise METHOD_NOT_ALLOWED

@@ -64,10 +64,12 @@ class APIServer:
         self.registry: Registry | None = None  # type: ignore[assignment]
         self.discovery: Discovery | None = None
         self.started_at = time.time()
+        self.token_key = os.urandom(32)
 
     async def start(self) -> None:
         cfg = self.config
         self.storage = self._given_storage or await self._open_storage()
+        self.token_key = self._load_token_key()
         self.cache = Cacher(self.storage, capacity=cfg.storage.retention_events)
         await self.cache.start()
         ips = IPAllocator(cfg.settings.service_cluster_ip_range)
@@ -80,6 +82,20 @@ class APIServer:
         self.discovery = Discovery(self.registry.resources(), f"{advertise}:{cfg.port}")
         await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
         self.ready = True
+
+    def _load_token_key(self) -> bytes:
+        """The key service-account tokens are signed with, kept beside the data so tokens outlive
+        a restart (in memory for the memory engine)."""
+        sc = self.config.storage
+        if sc.engine == "memory":
+            return self.token_key
+        path = os.path.join(sc.data_dir, "service-account.key")
+        if not os.path.exists(path):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.token_key)
+        with open(path, "rb") as f:
+            return f.read()
 
     async def _open_storage(self) -> Storage:
         sc = self.config.storage

@@ -105,3 +105,25 @@ async def test_table_watch_rows(server, client):
     second = orjson.loads(line(WatchEvent("MODIFIED", item.revision, item.value)))
     assert first["object"]["columnDefinitions"] and second["object"]["columnDefinitions"] is None
     assert first["object"]["rows"][0]["cells"][0] == "w"
+
+
+async def test_service_account_token(client, server):
+    import base64
+
+    import orjson
+
+    sa = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "robot"}}
+    assert (await client.post("/api/v1/namespaces/default/serviceaccounts", json=sa)).status_code == 201
+    r = await client.post("/api/v1/namespaces/default/serviceaccounts/robot/token",
+                          json={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}})
+    assert r.status_code == 201
+    body = r.json()
+    assert body["kind"] == "TokenRequest" and body["spec"]["expirationSeconds"] == 3600
+    payload = body["status"]["token"].split(".")[1]
+    claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["sub"] == "system:serviceaccount:default:robot"
+    assert claims["exp"] - claims["iat"] == 3600
+    r = await client.post("/api/v1/namespaces/default/serviceaccounts/robot/token",
+                          json={"spec": {"expirationSeconds": 60}})
+    assert r.status_code == 422
+    assert (await client.post("/api/v1/namespaces/default/serviceaccounts/ghost/token", json={})).status_code == 404
