@@ -137,8 +137,9 @@ class StatusError(Exception):
             "metadata": {},
             "status": "Failure",
             "message": self.message,
-            "reason": self.reason,
         }
+        if self.reason:  # Kubernetes omits an empty reason (e.g. its 500s from apply)
+            s["reason"] = self.reason
         if self.details is not None:
             s["details"] = self.details
         s["code"] = self.code

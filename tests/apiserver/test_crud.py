@@ -265,7 +265,7 @@ async def test_unknown_fields_warn_by_default_and_strict_rejects(client):
     body = {**configmap(), "bogus": 1}
     r = await client.post(CM, json=body)
     assert r.status_code == 201
-    assert r.headers["warning"] == '299 - "unknown field \\"bogus\\""' or 'unknown field "bogus"' in r.headers["warning"]
+    assert r.headers["warning"] == '299 - "unknown field \\"bogus\\""'
     assert "bogus" not in r.json()
     r = await client.post(f"{CM}?fieldValidation=Strict", json={**configmap("cm2"), "bogus": 1})
     assert r.status_code == 400

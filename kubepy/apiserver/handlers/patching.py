@@ -71,13 +71,6 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
         )
     if not isinstance(doc, dict):
         raise fe.bad_request("couldn't get version/kind; json parse error: expected an object")
-    from kubepy.apiserver.handlers.resource import check_body_type
-
-    if not doc.get("apiVersion") or not doc.get("kind"):
-        missing = "apiVersion" if not doc.get("apiVersion") else "kind"
-        label = "Kind" if missing == "kind" else "apiVersion"
-        raise fe.bad_request(f"Object '{label}' is missing in '{_short(req.body)}'")
-    check_body_type(e, doc)
     applied = copy.deepcopy(doc)
     warnings = e.store._check_decoded(applied, opts)
     now = rfc3339(e.store.env.now())
@@ -102,7 +95,7 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
             now=now,
             subresource=subresource,
         )
-        if current is not None:
+        if current is not None and not meta.get("resourceVersion"):  # a given one is a precondition
             new.setdefault("metadata", {})["resourceVersion"] = (current.get("metadata") or {}).get("resourceVersion")
         return new
 
@@ -114,7 +107,3 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
         req.info.namespace, req.info.name, mutate, opts, opts.field_manager,
         subresource=subresource, decoded_warnings=warnings, create_allowed=not subresource, apply=True,
     )
-
-
-def _short(body: bytes) -> str:
-    return body.decode(errors="replace")[:200]

@@ -28,7 +28,8 @@ def manager_name(req: Request, opts: params.WriteOptions) -> str:
 def _write_response(status: int, res: WriteResult, req: Request) -> Response:
     resp = raw_response(status, res.body, req)
     for w in res.warnings:
-        resp.headers.append(("Warning", f'299 - "{w}"'))
+        quoted = w.replace("\\", "\\\\").replace('"', '\\"')
+        resp.headers.append(("Warning", f'299 - "{quoted}"'))
     return resp
 
 

@@ -1,0 +1,222 @@
+"""Field sets and their FieldsV1 wire form (sigs.k8s.io/structured-merge-diff fieldpath).
+
+A path element is kept as the exact string FieldsV1 uses for it: "f:name" (struct field or map
+key), "k:{...}" (associative-list item by its keys), "v:..." (set item by value), "i:3" (index).
+A path is a tuple of those and a field set is a frozenset of the paths it owns ("members"). Set
+algebra is then Python's, and the trie that FieldsV1 spells out is only built to encode.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+Path = tuple[str, ...]
+FieldSet = frozenset[Path]
+EMPTY: FieldSet = frozenset()
+
+
+# ---- JSON as Go writes it ---------------------------------------------------------------------
+def go_json(value: Any, *, sort_keys: bool = True) -> str:
+    """Compact JSON with Go's HTML-safe escaping, so strings built from it compare like Go's."""
+    opt = orjson.OPT_SORT_KEYS if sort_keys else 0
+    try:
+        s = orjson.dumps(value, option=opt).decode()
+    except TypeError:  # integers beyond 64 bits
+        s = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False)
+    if any(c in s for c in "<>&\u2028\u2029"):
+        s = (
+            s.replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+        )
+    return s
+
+
+# ---- path elements ----------------------------------------------------------------------------
+def field_pe(name: str) -> str:
+    return "f:" + name
+
+
+def value_pe(value: Any) -> str:
+    return "v:" + go_json(value)
+
+
+def key_pe(keys: Mapping[str, Any]) -> str:
+    """Key fields are written sorted by name, as value.FieldList.Sort() leaves them."""
+    return "k:" + go_json({k: keys[k] for k in sorted(keys)})
+
+
+def index_pe(i: int) -> str:
+    return "i:" + str(i)
+
+
+def canonical_pe(pe: str) -> str | None:
+    """The canonical spelling of a decoded element; None for prefixes we do not know (ignored)."""
+    prefix, body = pe[:2], pe[2:]
+    if prefix == "f:":
+        return pe
+    if prefix == "k:":
+        keys = orjson.loads(body)
+        if not isinstance(keys, dict):
+            raise ValueError(f"parsing key as path element: expected an object, got {body}")
+        return key_pe(keys)
+    if prefix == "v:":
+        return value_pe(orjson.loads(body))
+    if prefix == "i:":
+        return index_pe(int(body))
+    return None
+
+
+def _value_key(v: Any) -> tuple:
+    """value.Compare's total order: numbers < strings < booleans < lists < maps < null."""
+    if isinstance(v, bool):
+        return (2, v)
+    if isinstance(v, (int, float)):
+        return (0, v)
+    if isinstance(v, str):
+        return (1, v)
+    if isinstance(v, list):
+        return (3, tuple(_value_key(x) for x in v))
+    if isinstance(v, dict):
+        return (4, tuple((k, _value_key(v[k])) for k in sorted(v)))
+    return (5,)
+
+
+@lru_cache(maxsize=65536)
+def pe_order(pe: str) -> tuple:
+    """PathElement.Compare: field names < keys < values < indexes, each in its own order."""
+    prefix, body = pe[:2], pe[2:]
+    if prefix == "f:":
+        return (0, body)
+    if prefix == "k:":
+        keys = orjson.loads(body)
+        return (1, tuple((k, _value_key(keys[k])) for k in keys))
+    if prefix == "v:":
+        return (2, _value_key(orjson.loads(body)))
+    return (3, int(body))
+
+
+# ---- human form -------------------------------------------------------------------------------
+def _value_string(v: Any) -> str:
+    """value.ToString: strings quoted, everything else bare."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return orjson.dumps(v).decode()
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_value_string(x) for x in v) + "]"
+    return "{" + ", ".join(f"{k}={_value_string(v[k])}" for k in sorted(v)) + "}"
+
+
+def pe_string(pe: str) -> str:
+    """PathElement.String(): `.name`, `[name="nginx"]`, `[="x"]`, `[0]`."""
+    prefix, body = pe[:2], pe[2:]
+    if prefix == "f:":
+        return "." + body
+    if prefix == "k:":
+        keys = orjson.loads(body)
+        return "[" + ",".join(f"{k}={_value_string(keys[k])}" for k in keys) + "]"
+    if prefix == "v:":
+        return "[=" + _value_string(orjson.loads(body)) + "]"
+    return "[" + body + "]"
+
+
+def path_string(path: Path) -> str:
+    return "".join(pe_string(pe) for pe in path)
+
+
+# ---- trie views ------------------------------------------------------------------------------
+Trie = dict  # pe -> Trie; the key "." inside a node marks that node's path as a member
+
+
+def to_trie(fs: FieldSet) -> Trie:
+    root: Trie = {}
+    for path in fs:
+        node = root
+        for pe in path:
+            node = node.setdefault(pe, {})
+        node["."] = {}
+    return root
+
+
+def _sorted_items(node: Trie) -> list[tuple[str, Trie]]:
+    return sorted(((pe, sub) for pe, sub in node.items() if pe != "."), key=lambda kv: pe_order(kv[0]))
+
+
+def iterate(fs: FieldSet) -> Iterator[Path]:
+    """Set.Iterate order: at each level the members first, then the children, each sorted."""
+
+    def walk(node: Trie, prefix: Path) -> Iterator[Path]:
+        items = _sorted_items(node)
+        for pe, sub in items:
+            if "." in sub:
+                yield prefix + (pe,)
+        for pe, sub in items:
+            if len(sub) > ("." in sub):
+                yield from walk(sub, prefix + (pe,))
+
+    return walk(to_trie(fs), ())
+
+
+def recursive_difference(fs: FieldSet, prefixes: FieldSet) -> FieldSet:
+    """Set.RecursiveDifference: drop every path lying at or under one of `prefixes`."""
+    if not prefixes:
+        return fs
+    return frozenset(p for p in fs if not any(p[:i] in prefixes for i in range(1, len(p) + 1)))
+
+
+# ---- FieldsV1 --------------------------------------------------------------------------------
+def encode_fields(fs: FieldSet) -> dict:
+    """The FieldsV1 object for `fs`, keys ordered as Kubernetes writes them."""
+
+    def emit(node: Trie, root: bool = False) -> dict:
+        out: dict = {}
+        if "." in node and len(node) > 1 and not root:
+            out["."] = {}
+        for pe, sub in _sorted_items(node):
+            out[pe] = emit(sub) if len(sub) > ("." in sub) else {}
+        return out
+
+    return emit(to_trie(fs), True)
+
+
+def decode_fields(obj: Any) -> FieldSet:
+    """Parse FieldsV1; raises ValueError on malformed input. Unknown element kinds are dropped."""
+    if not isinstance(obj, dict):
+        raise ValueError("FieldsV1 must be a JSON object")
+    out: set[Path] = set()
+
+    def walk(node: dict, prefix: Path) -> bool:
+        """Adds the children of `node`; returns whether any child path was found."""
+        found = False
+        for key, sub in node.items():
+            if key == ".":
+                continue
+            if not isinstance(sub, dict):
+                raise ValueError(f"FieldsV1 entry {key!r} must be an object")
+            try:
+                pe = canonical_pe(key)
+            except (ValueError, orjson.JSONDecodeError) as e:
+                raise ValueError(f"parsing key as path element: {e}") from None
+            if pe is None:
+                continue
+            path = prefix + (pe,)
+            has_children = walk(sub, path)
+            if "." in sub or not has_children:
+                out.add(path)
+            found = True
+        return found
+
+    walk(obj, ())
+    return frozenset(out)

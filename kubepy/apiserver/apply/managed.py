@@ -1,0 +1,149 @@
+"""metadata.managedFields in and out: one entry per manager identity, as apimachinery keeps them.
+
+A manager's identity is the JSON of its entry without fields, time and type (and without apiVersion
+for appliers, who keep one entry across versions), exactly the string Kubernetes builds, because
+conflict messages and the cap on update entries sort by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from kubepy.apiserver.apply.fieldpath import FieldSet, decode_fields, encode_fields, go_json
+
+APPLY, UPDATE = "Apply", "Update"
+MAX_UPDATE_MANAGERS = 10
+ANCIENT_CHANGES = "ancient-changes"
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """A manager's field set (fieldpath.VersionedSet)."""
+
+    fields: FieldSet
+    api_version: str
+    applied: bool
+
+
+@dataclass(slots=True)
+class Managed:
+    """Decoded managedFields: sets and times by manager identity."""
+
+    fields: dict[str, Owned] = field(default_factory=dict)
+    times: dict[str, str | None] = field(default_factory=dict)
+
+
+def identity(manager: str, operation: str, api_version: str, subresource: str = "") -> str:
+    """BuildManagerIdentifier: Go's json.Marshal of the entry's identifying fields."""
+    d: dict[str, str] = {}
+    if manager:
+        d["manager"] = manager
+    if operation:
+        d["operation"] = operation
+    if api_version and operation != APPLY:
+        d["apiVersion"] = api_version
+    if subresource:
+        d["subresource"] = subresource
+    return go_json(d, sort_keys=False)
+
+
+def describe(ident: str) -> dict[str, str]:
+    return orjson.loads(ident)
+
+
+def decode_managed(entries: Any) -> Managed:
+    """DecodeManagedFields; ValueError with Kubernetes' message on a malformed entry."""
+    out = Managed()
+    if entries is None:
+        return out
+    if not isinstance(entries, list):
+        raise ValueError("managedFields must be a list")
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise ValueError(f"managed fields entry {i} must be an object")
+        op = e.get("operation")
+        if op not in (APPLY, UPDATE):
+            raise ValueError("operation must be `Apply` or `Update`")
+        if not e.get("apiVersion"):
+            raise ValueError("apiVersion must not be empty")
+        ftype = e.get("fieldsType") or ""
+        if ftype == "":
+            raise ValueError(f"missing fieldsType in managed fields entry {i}")
+        if ftype != "FieldsV1":
+            raise ValueError(f'invalid fieldsType "{ftype}" in managed fields entry {i}')
+        ident = identity(e.get("manager") or "", op, e["apiVersion"], e.get("subresource") or "")
+        try:
+            fs = decode_fields(e.get("fieldsV1") or {})
+        except ValueError as err:
+            raise ValueError(f"error decoding versioned set: error decoding set: {err}") from None
+        out.fields[ident] = Owned(fs, e["apiVersion"], op == APPLY)
+        out.times[ident] = e.get("time")
+    return out
+
+
+def _seconds(t: str | None) -> int:
+    if not t:
+        return 0
+    return int(datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp())
+
+
+def encode_managed(managed: Managed) -> list[dict[str, Any]] | None:
+    """encodeManagedFields: entries in Kubernetes' order; None when nothing is managed."""
+    if not managed.fields:
+        return None
+    out: list[dict[str, Any]] = []
+    for ident, owned in managed.fields.items():
+        who = describe(ident)
+        e: dict[str, Any] = {}
+        if who.get("manager"):
+            e["manager"] = who["manager"]
+        e["operation"] = APPLY if owned.applied else who.get("operation", UPDATE)
+        e["apiVersion"] = owned.api_version
+        t = managed.times.get(ident)
+        if t:
+            e["time"] = t
+        e["fieldsType"] = "FieldsV1"
+        e["fieldsV1"] = encode_fields(owned.fields)
+        if who.get("subresource"):
+            e["subresource"] = who["subresource"]
+        out.append(e)
+    out.sort(
+        key=lambda e: (
+            e["operation"],
+            _seconds(e.get("time")),
+            e.get("manager", ""),
+            e["apiVersion"],
+            e.get("subresource", ""),
+        )
+    )
+    return out
+
+
+def cap_update_managers(managed: Managed, limit: int = MAX_UPDATE_MANAGERS) -> Managed:
+    """capManagersManager: fold the oldest update entries into "ancient-changes" per version."""
+    updaters = [m for m, o in managed.fields.items() if not o.applied]
+    if len(updaters) <= limit:
+        return managed
+    updaters.sort(key=lambda m: (_seconds(managed.times.get(m)), m))
+    first_per_version: set[str] = set()
+    length = len(updaters)
+    for m in updaters:
+        if length <= limit:
+            break
+        owned, t = managed.fields[m], managed.times.get(m)
+        bucket = identity(ANCIENT_CHANGES, UPDATE, owned.api_version)
+        prev = managed.fields.get(bucket)
+        fs = owned.fields | prev.fields if prev is not None else owned.fields
+        del managed.fields[m]
+        managed.times.pop(m, None)
+        managed.fields[bucket] = Owned(fs, owned.api_version, owned.applied)
+        managed.times[bucket] = t
+        length -= 1
+        if owned.api_version not in first_per_version:
+            first_per_version.add(owned.api_version)
+            length += 1
+    return managed

@@ -1,0 +1,103 @@
+"""Ownership bookkeeping for one write (merge/update.go's Updater), on plain field sets.
+
+`update` records a non-apply write; `apply` merges a configuration, prunes what its manager no
+longer applies and checks conflicts. Objects are plain dicts that carry no managedFields; the
+caller decodes and encodes those. All managers are read in the one schema of the request: kubepy
+serves each kind in one shape, so there is no version conversion to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kubepy.apiserver.apply.compare import Comparison, compare, with_zero_structs
+from kubepy.apiserver.apply.extract import ensure_named_members, field_set
+from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, iterate, recursive_difference
+from kubepy.apiserver.apply.managed import Managed, Owned
+from kubepy.apiserver.apply.merge import merge, remove_items
+from kubepy.apiserver.apply.typed import Node, json_equal
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    manager: str  # identity
+    path: Path
+
+
+CURRENT = "current-operation"
+
+
+class Conflicts(Exception):
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(f"{len(conflicts)} conflict(s)")
+        self.conflicts = conflicts
+
+
+def _settle(
+    old: Any, new: Any, managed: Managed, workflow: str, force: bool, node: Node, reset: FieldSet
+) -> Comparison:
+    """Updater.update: take changed fields from other managers (or refuse) and forget removed ones."""
+    cmp = compare(with_zero_structs(old, node), with_zero_structs(new, node), node).exclude(reset)
+    changed = cmp.modified | cmp.added
+    conflicts: dict[str, FieldSet] = {}
+    for m, owned in managed.fields.items():
+        if m != workflow:
+            hit = owned.fields & changed
+            if hit:
+                conflicts[m] = hit
+    if conflicts and not force:
+        raise Conflicts([Conflict(m, p) for m in sorted(conflicts) for p in iterate(conflicts[m])])
+    for m in list(managed.fields):
+        if m == workflow:
+            continue
+        owned = managed.fields[m]
+        left = owned.fields - conflicts.get(m, EMPTY) - cmp.removed
+        if left:
+            managed.fields[m] = Owned(left, owned.api_version, owned.applied)
+        else:
+            del managed.fields[m]
+    return cmp
+
+
+def update(old: Any, new: Any, managed: Managed, api_version: str, node: Node, reset: FieldSet) -> FieldSet:
+    """Updater.Update run for the anonymous current operation: other managers lose what this write
+    changed or removed; the fields it set are returned for the caller to credit. Mutates `managed`."""
+    cmp = _settle(old, new, managed, CURRENT, True, node, reset)
+    return recursive_difference(cmp.modified | cmp.added, reset)
+
+
+def apply(
+    live: Any,
+    config: dict,
+    managed: Managed,
+    manager: str,
+    api_version: str,
+    force: bool,
+    node: Node,
+    reset: FieldSet,
+) -> Any:
+    """Updater.Apply: the new object, or None when it equals `live`. Mutates `managed`."""
+    merged = merge(live, config, node)
+    last = managed.fields.get(manager)
+    fs = recursive_difference(field_set(config, node), reset)
+    managed.fields[manager] = Owned(fs, api_version, True)
+    if last is not None and last.fields:
+        merged = _prune(merged, managed, last.fields, node)
+    _settle(live, merged, managed, manager, force, node, reset)
+    return None if json_equal(live, merged) else merged
+
+
+def _prune(merged: Any, managed: Managed, last: FieldSet, node: Node) -> Any:
+    """Drop what the applier owned last time and nobody owns now (prune + add-back steps)."""
+
+    def named(fs: FieldSet) -> FieldSet:
+        return ensure_named_members(fs, node)
+
+    last_n = named(last)
+    merged_set = named(field_set(merged, node))
+    owned_now: FieldSet = frozenset().union(*(o.fields for o in managed.fields.values()))
+    pruned = remove_items(merged, last_n, node)
+    pruned = remove_items(merged, merged_set - (named(field_set(pruned, node)) | named(owned_now)), node)
+    dangling = (merged_set - named(field_set(pruned, node))) & last_n
+    return remove_items(merged, dangling, node)
