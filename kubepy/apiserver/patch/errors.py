@@ -25,12 +25,6 @@ class PatchError(StatusError):
 
     cause: str = ""
 
-    def status(self) -> dict[str, Any]:
-        s = StatusError.status(self)
-        if not self.reason:  # metav1.StatusReasonUnknown is "" and omitted from the body
-            del s["reason"]
-        return s
-
 
 def bad_request(message: str) -> PatchError:
     return PatchError(400, "BadRequest", message)
