@@ -20,10 +20,6 @@ class Hooks:
     def before_create(self, obj: Obj, dry_run: bool) -> Rollback:
         return _noop
 
-    def prepare_update(self, new: Obj, old: Obj) -> None:
-        """Before validation: carry over what the server allocated and the client omitted."""
-        return None
-
     def before_update(self, new: Obj, old: Obj, dry_run: bool) -> Rollback:
         return _noop
 

@@ -9,33 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from kubepy.api import errors as fe
+from kubepy.api.resources.core_service import (
+    needs_cluster_ip,
+    needs_node_ports,
+    service_cluster_ips,
+    service_node_ports,
+)
 from kubepy.apiserver.allocators.bitmap import AllocationError
 from kubepy.apiserver.allocators.ipallocator import IPAllocator
 from kubepy.apiserver.allocators.portallocator import PortAllocator
 from kubepy.apiserver.registry.hooks import Hooks, Rollback
 
 Obj = dict[str, Any]
-_NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
-
-
-def _needs_ip(svc: Obj) -> bool:
-    return (svc.get("spec") or {}).get("type", "ClusterIP") != "ExternalName"
-
-
-def _needs_node_ports(svc: Obj) -> bool:
-    return (svc.get("spec") or {}).get("type") in _NODE_PORT_TYPES
-
-
-def _ips(svc: Obj) -> list[str]:
-    spec = svc.get("spec") or {}
-    ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
-    return [ip for ip in ips if ip and ip != "None"]
+_needs_ip = needs_cluster_ip
+_needs_node_ports = needs_node_ports
+_ips = service_cluster_ips
 
 
 def _node_ports(svc: Obj) -> list[int]:
-    if not _needs_node_ports(svc):
-        return []
-    return [p["nodePort"] for p in (svc.get("spec") or {}).get("ports") or [] if p.get("nodePort")]
+    return service_node_ports(svc) if needs_node_ports(svc) else []
 
 
 class ServiceAllocation(Hooks):
@@ -126,21 +118,6 @@ class ServiceAllocation(Hooks):
             self._free(ips, ports)
             return lambda: None
         return lambda: self._free(ips, ports)
-
-    def prepare_update(self, new: Obj, old: Obj) -> None:
-        """patchAllocatedValues: a client that omits the cluster IP or node ports keeps them."""
-        spec, ospec = new.setdefault("spec", {}), old.get("spec") or {}
-        if _needs_ip(new) and _needs_ip(old):
-            for k in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
-                if not spec.get(k) and ospec.get(k):
-                    spec[k] = ospec[k]
-        if _needs_node_ports(new) and _needs_node_ports(old):
-            old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort") for p in ospec.get("ports") or []}
-            for p in spec.get("ports") or []:
-                if not p.get("nodePort"):
-                    np = old_ports.get((p.get("port"), p.get("protocol", "TCP")))
-                    if np:
-                        p["nodePort"] = np
 
     def before_update(self, new: Obj, old: Obj, dry_run: bool) -> Rollback:
         ips, ports = self._allocate(new, old)

@@ -374,7 +374,6 @@ class Store:
             errs = self.strategy.validate_status_update(new, old, ctx)
         else:
             self.strategy.prepare_for_update(new, old, ctx)
-            self.hooks.prepare_update(new, old)
             if self.strategy.tracks_generation and objectmeta.spec_changed(new, old):
                 meta = new["metadata"]
                 meta["generation"] = int(old_meta.get("generation") or 0) + 1
