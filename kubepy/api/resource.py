@@ -168,6 +168,8 @@ class Resource:
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
     #: For create-only virtual kinds: computes the response object from the request body.
     virtual: Callable[[Obj, Context], Obj] | None = None
+    #: Sent as a Warning header on every request to the resource (Kubernetes' deprecation notice).
+    deprecation: str = ""
     #: metadata.name rule (ValidateNameFunc); second argument is True for a generateName prefix.
     name_rule: Callable[[str, bool], list[str]] = name_is_dns_subdomain
 

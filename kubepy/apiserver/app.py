@@ -74,10 +74,10 @@ class App:
                 req = Request(method, scope["path"], query, headers, body, info)
                 resp = await self._route(req)
             except StatusError as e:
-                resp = error_response(e)
+                resp = error_response(e, headers.get("accept", ""))
             except Exception as e:  # noqa: BLE001 - every failure becomes a Status, never a crash
                 log.exception("internal error serving %s %s", method, scope["path"])
-                resp = error_response(fe.internal_error(str(e)))
+                resp = error_response(fe.internal_error(str(e)), headers.get("accept", ""))
             code = resp.status
             if isinstance(resp, StreamResponse):
                 await self._stream(resp, info, receive, send)
@@ -93,8 +93,9 @@ class App:
                 )
 
     async def _stream(self, resp: StreamResponse, info: RequestInfo, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": resp.status,
-                    "headers": [(b"content-type", resp.content_type.encode()), (b"cache-control", b"no-cache, private")]})
+        headers = [(b"content-type", resp.content_type.encode()), (b"cache-control", b"no-cache, private")]
+        headers += [(k.encode(), v.encode()) for k, v in resp.headers]
+        await send({"type": "http.response.start", "status": resp.status, "headers": headers})
         metrics.DEFAULT.watchers(info.resource, 1, group=info.group, version=info.version)
         try:
             async for chunk in _until_disconnect(resp.chunks, receive):
@@ -114,6 +115,14 @@ class App:
             raise NOT_FOUND
         if not entry.res.namespaced and info.namespace and info.resource != "namespaces":
             raise NOT_FOUND
+        resp = await self._resource(entry, req)
+        if entry.res.deprecation:
+            quoted = entry.res.deprecation.replace('"', '\\"')
+            resp.headers.append(("Warning", f'299 - "{quoted}"'))
+        return resp
+
+    async def _resource(self, entry: Any, req: Request) -> Response | StreamResponse:
+        info = req.info
         s = info.subresource
         if s:
             return await self._subresource(entry, req, s)

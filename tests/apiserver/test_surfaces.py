@@ -127,3 +127,11 @@ async def test_service_account_token(client, server):
                           json={"spec": {"expirationSeconds": 60}})
     assert r.status_code == 422
     assert (await client.post("/api/v1/namespaces/default/serviceaccounts/ghost/token", json={})).status_code == 404
+
+
+async def test_deprecated_resources_warn(client):
+    r = await client.get("/api/v1/namespaces/default/endpoints")
+    assert r.headers["warning"] == (
+        '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"'
+    )
+    assert "warning" not in (await client.get("/api/v1/namespaces/default/configmaps")).headers

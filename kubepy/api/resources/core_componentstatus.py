@@ -63,6 +63,7 @@ def _healthy(o: Obj) -> tuple[str, str, str]:
 
 RESOURCES = [
     Resource(
+        deprecation=DEPRECATION_WARNING,
         group="",
         version="v1",
         kind="ComponentStatus",

@@ -169,6 +169,7 @@ def _endpoints_cell(o: Obj, now: datetime) -> str:
 
 RESOURCES = [
     Resource(
+        deprecation=DEPRECATION_WARNING,
         group="",
         version="v1",
         kind="Endpoints",
