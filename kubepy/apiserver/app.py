@@ -6,6 +6,8 @@ microsecond on the GET path counts against the benchmark's hello-world ceiling.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -66,6 +68,7 @@ class App:
                 await _send(send, error_response(fe.too_many_requests()))
                 return
             self.inflight += 1
+            metrics.DEFAULT.inflight(_kind(method), 1)
         code = 500
         try:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
@@ -86,6 +89,7 @@ class App:
         finally:
             if not long_running:
                 self.inflight -= 1
+                metrics.DEFAULT.inflight(_kind(method), -1)
             if info.is_resource:
                 metrics.observe_request(
                     _METRIC_VERBS.get(info.verb, info.verb.upper()), info.group, info.version, info.resource,
@@ -96,7 +100,7 @@ class App:
         headers = [(b"content-type", resp.content_type.encode()), (b"cache-control", b"no-cache, private")]
         headers += [(k.encode(), v.encode()) for k, v in resp.headers]
         await send({"type": "http.response.start", "status": resp.status, "headers": headers})
-        metrics.DEFAULT.watchers(info.resource, 1, group=info.group, version=info.version)
+        metrics.DEFAULT.watchers(info.resource, 1, group=info.group, version=info.version, scope=_scope(info))
         try:
             async for chunk in _until_disconnect(resp.chunks, receive):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -104,7 +108,7 @@ class App:
         except OSError:
             pass
         finally:
-            metrics.DEFAULT.watchers(info.resource, -1, group=info.group, version=info.version)
+            metrics.DEFAULT.watchers(info.resource, -1, group=info.group, version=info.version, scope=_scope(info))
 
     async def _route(self, req: Request) -> Response | StreamResponse:
         info = req.info
@@ -207,8 +211,6 @@ class App:
 
 
 async def _events(w: Any, timeout: float) -> Any:
-    import asyncio
-
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     try:
@@ -224,30 +226,28 @@ async def _events(w: Any, timeout: float) -> Any:
 
 async def _until_disconnect(chunks: Any, receive: Receive, ws: bool = False) -> Any:
     """Iterate `chunks` until they end or the client goes away."""
-    import asyncio
-
     gone = asyncio.ensure_future(_wait_disconnect(receive, ws))
     it = chunks.__aiter__()
     try:
-        while True:
+        while not gone.done():
             nxt = asyncio.ensure_future(it.__anext__())
-            done, _ = await asyncio.wait({nxt, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if nxt in done:
-                try:
-                    yield nxt.result()
-                except StopAsyncIteration:
-                    return
-            else:
+            await asyncio.wait({nxt, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if not nxt.done():
                 nxt.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await nxt
                 return
+            try:
+                chunk = nxt.result()
+            except StopAsyncIteration:
+                return
+            yield chunk
     finally:
         gone.cancel()
         aclose = getattr(it, "aclose", None)
         if aclose is not None:
-            try:
+            with contextlib.suppress(RuntimeError, asyncio.CancelledError):
                 await aclose()
-            except RuntimeError:
-                pass
 
 
 async def _wait_disconnect(receive: Receive, ws: bool) -> None:
@@ -255,6 +255,10 @@ async def _wait_disconnect(receive: Receive, ws: bool) -> None:
         msg = await receive()
         if msg["type"] in ("http.disconnect", "websocket.disconnect"):
             return
+
+
+def _kind(method: str) -> str:
+    return "readOnly" if method in ("GET", "HEAD", "OPTIONS") else "mutating"
 
 
 def _scope(info: RequestInfo) -> str:

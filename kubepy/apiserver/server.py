@@ -21,6 +21,7 @@ from kubepy.apiserver.config import ServerConfig
 from kubepy.apiserver.discovery import AGGREGATED_TYPES, Discovery, wants_aggregated
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.http import Request, Response, decode_body, json_response
+from kubepy.apiserver.openapi import OpenAPI
 from kubepy.apiserver.registry.registry import Entry, Registry
 from kubepy.apiserver.registry.service_alloc import ServiceAllocation
 from kubepy.apiserver.registry.store import StoreEnv
@@ -63,6 +64,7 @@ class APIServer:
         self.cache: Cacher | None = None
         self.registry: Registry | None = None  # type: ignore[assignment]
         self.discovery: Discovery | None = None
+        self.openapi: OpenAPI | None = None
         self.started_at = time.time()
         self.token_key = os.urandom(32)
 
@@ -80,6 +82,7 @@ class APIServer:
         services.rebuild([o.obj for o in self.cache.list("/registry/core/services/").items])
         advertise = cfg.bind_address if cfg.bind_address not in ("0.0.0.0", "::") else "127.0.0.1"
         self.discovery = Discovery(self.registry.resources(), f"{advertise}:{cfg.port}")
+        self.openapi = OpenAPI(self.registry.resources(), VERSION["gitVersion"])
         await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
         self.ready = True
 
@@ -114,6 +117,11 @@ class APIServer:
             retention_events=sc.retention_events,
         )
 
+    def end_watches(self) -> None:
+        """Shutdown begins: close watch streams so the HTTP server need not wait for them."""
+        if self.cache is not None:
+            self.cache.close_watchers()
+
     async def stop(self) -> None:
         self.ready = False
         if self.cache is not None:
@@ -132,6 +140,10 @@ class APIServer:
             return self._health(path, req)
         if path == "/metrics":
             return Response(200, metrics.DEFAULT.render(), "text/plain; version=0.0.4; charset=utf-8")
+        if path.startswith("/openapi/") and self.openapi is not None:
+            served = self.openapi.serve(req, path)
+            if served is not None:
+                return served
         if path in ("/api", "/apis"):
             agg = wants_aggregated(req.headers.get("accept", ""))
             if agg:
@@ -146,7 +158,8 @@ class APIServer:
         if parts[0] == "apis" and len(parts) == 3 and (parts[1], parts[2]) in d.resource_lists:
             return Response(200, d.resource_lists[(parts[1], parts[2])])
         if path == "/":
-            paths = sorted({"/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/metrics", "/version"}
+            paths = sorted({"/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/metrics", "/version",
+                            "/openapi/v2", "/openapi/v3"}
                            | {f"/apis/{g}" for g in d.groups}
                            | {f"/apis/{g}/{v}" for (g, v) in d.resource_lists if g})
             return json_response(200, {"paths": paths})

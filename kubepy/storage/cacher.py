@@ -106,6 +106,10 @@ class Cacher:
         if self._tick_period is not None:
             self._task = asyncio.create_task(self._bookmark_loop(), name="kubepy-cacher-bookmarks")
 
+    def close_watchers(self, reason: str = STOPPED) -> None:
+        """End every open watch (server shutdown); the cache keeps serving."""
+        self._fanout.close_all(reason)
+
     async def stop(self) -> None:
         """Close every watcher and stop following storage."""
         self._state = "stopped"
