@@ -288,9 +288,10 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
 
 
 async def _send(send: Send, resp: Response) -> None:
-    headers = [(b"content-type", resp.content_type.encode()), (b"content-length", str(len(resp.body)).encode()),
-               (b"cache-control", b"no-cache, private")]
+    headers = [(b"content-type", resp.content_type.encode()), (b"content-length", str(len(resp.body)).encode())]
     headers += [(k.encode(), v.encode()) for k, v in resp.headers]
+    if not any(k.lower() == "cache-control" for k, _ in resp.headers):  # Kubernetes sets it only if unset
+        headers.append((b"cache-control", b"no-cache, private"))
     await send({"type": "http.response.start", "status": resp.status, "headers": headers})
     await send({"type": "http.response.body", "body": resp.body})
 
