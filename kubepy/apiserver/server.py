@@ -53,6 +53,17 @@ def _normalize_quantity() -> Any:
     return quantity.canonical
 
 
+_OPENAPI: dict[tuple[int, ...], OpenAPI] = {}
+
+
+def _openapi(resources: list[Any]) -> OpenAPI:
+    """Built once per process for a given set of declarations (they are immutable)."""
+    key = tuple(id(r) for r in resources)
+    if key not in _OPENAPI:
+        _OPENAPI[key] = OpenAPI(resources, VERSION["gitVersion"])
+    return _OPENAPI[key]
+
+
 class APIServer:
     def __init__(self, config: ServerConfig, *, now: Any = None, storage: Storage | None = None) -> None:
         self.config = config
@@ -82,7 +93,7 @@ class APIServer:
         services.rebuild([o.obj for o in self.cache.list("/registry/core/services/").items])
         advertise = cfg.bind_address if cfg.bind_address not in ("0.0.0.0", "::") else "127.0.0.1"
         self.discovery = Discovery(self.registry.resources(), f"{advertise}:{cfg.port}")
-        self.openapi = OpenAPI(self.registry.resources(), VERSION["gitVersion"])
+        self.openapi = _openapi(self.registry.resources())
         await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
         self.ready = True
 
