@@ -18,9 +18,9 @@ import orjson
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
 from kubepy.apiserver import metrics
+from kubepy.apiserver.handlers import proxy, token
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.handlers import subresources as sub
-from kubepy.apiserver.handlers import token
 from kubepy.apiserver.handlers import watch as wh
 from kubepy.apiserver.http import Request, Response, StreamResponse, error_response, parse_query
 from kubepy.apiserver.requestinfo import RequestInfo, parse
@@ -169,9 +169,32 @@ class App:
             return await sub.finalize(entry, req)
         if s == "token" and req.method == "POST":
             return await token.create_token(entry, req, self.server.token_key)
+        if s == "proxy":
+            return await self._proxy(entry, req)
         if s in sub.KUBELET_ROUTED:
             return await sub.kubelet_routed(entry, req)
         raise METHOD_NOT_ALLOWED
+
+    async def _proxy(self, entry: Any, req: Request) -> Response:
+        info = req.info
+        scheme, name, port = proxy.split_name(info.name)
+        cache = self.server.cache
+        assert cache is not None
+        store = entry.store
+        item = cache.get(store.key(info.namespace, name))
+        if item is None:
+            raise fe.not_found_error(entry.res.plural, name, entry.res.group)
+        kind = entry.res.kind
+        if kind == "Service":
+            eps = cache.get(f"/registry/core/endpoints/{info.namespace}/{name}")
+            host, p = proxy.service_target(item.obj, eps.obj if eps else None, port)
+        elif kind == "Pod":
+            host, p = proxy.pod_target(item.obj, port)
+        elif kind == "Node":
+            host, p = proxy.node_target(item.obj, port)
+        else:
+            raise NOT_FOUND
+        return await proxy.forward(req, scheme, host, p, proxy.rest_of_path(info.parts))
 
     # ---- WebSocket watch -------------------------------------------------------------------
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -42,6 +42,9 @@ def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
     watch_prefix = bool(rest) and rest[0] == "watch"  # deprecated /watch/ path form
     if watch_prefix:
         rest.pop(0)
+    legacy_proxy = bool(rest) and rest[0] == "proxy"  # the book's /api/v1/proxy/... form (§2.1.2)
+    if legacy_proxy:
+        rest.pop(0)
     if not rest:
         return RequestInfo(False, path, verb_lower, prefix, group, version)
     namespace = ""
@@ -50,6 +53,8 @@ def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
         # /namespaces/{ns}/{resource}...; but /namespaces/{name}/status is the namespace's own
         if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
             rest = rest[2:]
+    if legacy_proxy and len(rest) > 1:
+        rest = [rest[0], rest[1], "proxy", *rest[2:]]
     resource = rest[0]
     name = rest[1] if len(rest) > 1 else ""
     subresource = rest[2] if len(rest) > 2 else ""

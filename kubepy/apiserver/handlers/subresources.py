@@ -19,7 +19,7 @@ from kubepy.storage.interface import KeyNotFound
 from kubepy.util.duration import rfc3339
 
 Obj = dict[str, Any]
-KUBELET_ROUTED = ("log", "exec", "attach", "portforward", "proxy")
+KUBELET_ROUTED = ("log", "exec", "attach", "portforward")
 
 
 def _dig(obj: Obj, path: str) -> Any:
