@@ -11,11 +11,13 @@ import orjson
 
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
+from kubepy.apiserver import protobuf_io
 from kubepy.apiserver.requestinfo import RequestInfo
 from kubepy.util import yamlio
 
 JSON = "application/json"
 YAML = "application/yaml"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 
 @dataclass(slots=True)
@@ -40,6 +42,9 @@ class Request:
         first = accept.split(",")[0].split(";")[0].strip()
         return first in (YAML, "application/x-yaml", "text/yaml")
 
+    def wants_protobuf(self) -> bool:
+        return protobuf_io.wants_protobuf(self.headers.get("accept", ""))
+
 
 @dataclass(slots=True)
 class Response:
@@ -63,28 +68,36 @@ def parse_query(raw: bytes) -> dict[str, list[str]]:
     return parse_qs(raw.decode("latin-1"), keep_blank_values=True) if raw else {}
 
 
-def error_response(err: StatusError) -> Response:
+def error_response(err: StatusError, accept: str = "") -> Response:
     headers = list(err.headers.items())
+    if protobuf_io.wants_protobuf(accept) and (pb := protobuf_io.encode(err.status())) is not None:
+        return Response(err.code, pb, PROTOBUF, headers)
     return Response(err.code, orjson.dumps(err.status()), JSON, headers)
 
 
 def json_response(status: int, obj: Any, req: Request | None = None) -> Response:
     if req is not None and req.wants_yaml():
         return Response(status, yamlio.dump(obj), YAML)
+    if req is not None and req.wants_protobuf() and (pb := protobuf_io.encode(obj)) is not None:
+        return Response(status, pb, PROTOBUF)
     return Response(status, orjson.dumps(obj), JSON)
 
 
 def raw_response(status: int, body: bytes, req: Request) -> Response:
-    """Stored JSON bytes go out untouched unless the client asked for YAML."""
+    """Stored JSON bytes go out untouched unless the client asked for YAML or protobuf."""
     if req.wants_yaml():
         return Response(status, yamlio.dump(orjson.loads(body)), YAML)
+    if req.wants_protobuf() and (pb := protobuf_io.encode_json(body)) is not None:
+        return Response(status, pb, PROTOBUF)
     return Response(status, body, JSON)
 
 
 def decode_body(req: Request, kind_hint: str = "") -> Any:
-    """JSON or YAML request body → Python value, with Kubernetes' 400/415 answers."""
+    """JSON, YAML or protobuf request body → Python value, with Kubernetes' 400/415 answers."""
     ct = req.content_type
     body = req.body
+    if ct == PROTOBUF:
+        return protobuf_io.decode(body)
     if ct in ("", JSON, "application/json-patch+json", "application/merge-patch+json",
               "application/strategic-merge-patch+json", "*/*"):
         try:

@@ -38,6 +38,10 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
     ct = req.content_type
     if ct not in PATCH_TYPES:
         raise unsupported_patch(ct)
+    if ct != APPLY and "force" in req.query:  # ValidatePatchOptions: even force=false
+        raise fe.invalid_error(
+            "PatchOptions", "", [fe.forbidden("force", "may not be specified for non-apply patch")], group="meta.k8s.io"
+        )
     doc = decode_body(req) if ct == APPLY else decode_patch_body(req.body)
     if ct == APPLY:
         return await _apply(e, req, doc, opts, subresource)

@@ -8,7 +8,8 @@ import random
 from collections.abc import AsyncIterator, Callable
 
 from kubepy.api import errors as fe
-from kubepy.apiserver import params, table
+from kubepy.api.protobuf import WATCH_CONTENT_TYPE
+from kubepy.apiserver import params, protobuf_io, table
 from kubepy.apiserver.http import Request, StreamResponse
 from kubepy.apiserver.registry.predicate import build as build_predicate
 from kubepy.apiserver.registry.registry import Entry
@@ -125,6 +126,8 @@ async def watch(e: Entry, req: Request) -> StreamResponse:
     tv = table.wants_table(req.headers.get("accept", ""))
     if tv:
         return StreamResponse(200, stream(w, timeout, line=table_lines(e, req, tv)), table.content_type(tv))
+    if req.wants_protobuf() and protobuf_io.can_stream(e.res.schema):
+        return StreamResponse(200, stream(w, timeout, line=protobuf_io.watch_frame), WATCH_CONTENT_TYPE)
     return StreamResponse(200, stream(w, timeout), "application/json")
 
 
