@@ -89,6 +89,8 @@ setup(
             "httpx>=0.27",
             "kubernetes>=29",
             "ruff>=0.5",
+            # cross-checks our own protobuf codec against Google's runtime (tests only)
+            "protobuf>=5",
         ],
     },
     entry_points={"console_scripts": ["kubepy = kubepy.cli:main"]},
