@@ -53,6 +53,11 @@ class Field:
     list_map_keys: tuple[str, ...] = ()
     map_type: str = ""  # "granular" | "atomic" for map fields
     proto: int = 0  # protobuf field number in Kubernetes' generated.proto; 0 = unknown
+    #: The Go field is inlined in JSON but travels in protobuf inside an embedded message with
+    #: this number (Volume.VolumeSource = 2); `proto` is then the number inside it.
+    embed: int = 0
+    #: The Go field is a pointer: an explicit zero (replicas: 0) is kept, not dropped as unset.
+    pointer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +109,11 @@ def f(
     map_keys: tuple[str, ...] = (),
     map_type: str = "",
     proto: int = 0,
+    embed: int = 0,
+    pointer: bool = False,
 ) -> Field:
     """Shorthand for Field; `key` is the strategic-merge merge key."""
-    return Field(type, description, required, strategy, key, list_type, map_keys, map_type, proto)
+    return Field(type, description, required, strategy, key, list_type, map_keys, map_type, proto, embed, pointer)
 
 
 def struct(
