@@ -1,0 +1,1 @@
+"""The official `kubernetes` Python client against a live kubepy apiserver."""
