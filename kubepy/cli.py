@@ -110,6 +110,14 @@ def _common_flags() -> argparse.ArgumentParser:
         help="requests served at once before 429 TooManyRequests; 0: no limit (default %(default)s)",
     )
     p.add_argument(
+        "--default-watch-cache-size",
+        type=_non_negative,
+        default=10_000,
+        metavar="N",
+        help="changes kept for watches and paged lists to resume from; older ones answer 410 Gone "
+        "(default %(default)s)",
+    )
+    p.add_argument(
         "-v", "--v", dest="v", type=_non_negative, default=0, metavar="N", help="log verbosity (klog -v)"
     )
     return p
@@ -159,7 +167,9 @@ def server_config(ns: argparse.Namespace) -> ServerConfig:
     return ServerConfig(
         bind_address=ns.address,
         port=ns.port,
-        storage=StorageConfig(data_dir=ns.data_dir, engine=ns.storage_backend),
+        storage=StorageConfig(
+            data_dir=ns.data_dir, engine=ns.storage_backend, retention_events=max(ns.default_watch_cache_size, 1)
+        ),
         settings=Settings(
             service_cluster_ip_range=ns.service_cluster_ip_range,
             service_node_port_range=(pr.base, pr.last),

@@ -235,6 +235,7 @@ def validate_quota_status(status: Obj) -> list[FieldError]:
 
 
 class ResourceQuotaStrategy(Strategy):
+    return_deleted_object = True
     has_status = True
 
     def default(self, obj: Obj) -> None:
