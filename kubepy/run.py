@@ -129,10 +129,13 @@ def uvicorn_config(app: Any, host: str, port: int, *, graceful_shutdown_seconds:
     logging, no access log (RequestLog does that), no Server header, httptools when installed."""
     import uvicorn
 
+    from kubepy.httpproto import HttpToolsNoH2C
+
     return uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=HttpToolsNoH2C,
         lifespan="on",
         log_config=None,
         access_log=False,

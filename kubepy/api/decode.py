@@ -147,11 +147,20 @@ def canonical_order(obj: dict[str, Any], schema: Struct) -> dict[str, Any]:
     return {**head, **{k: v for k, v in out.items() if k not in head}}
 
 
+def _omitted(value: Any, fd: Any) -> bool:
+    """Go's omitempty on a map or slice field: an empty one is not serialized."""
+    return value in ({}, []) and isinstance(fd.type, (MapOf, ListOf)) and not fd.required
+
+
 def _order(value: Any, t: Type | None) -> Any:
     if isinstance(t, Struct) and isinstance(value, dict):
-        out = {k: _order(value[k], t.fields[k].type) for k in t.fields if k in value}
+        out = {
+            k: _order(value[k], fd.type)
+            for k, fd in t.fields.items()
+            if k in value and not _omitted(value[k], fd)
+        }
         for k in value:  # fields outside the schema (never after decode) keep their place at the end
-            if k not in out:
+            if k not in t.fields:
                 out[k] = value[k]
         return out
     if isinstance(t, ListOf) and isinstance(value, list):

@@ -302,3 +302,13 @@ async def test_delete_collection_by_label(client):
     assert sorted(i["metadata"]["name"] for i in r.json()["items"]) == ["c1", "c3"]
     left = (await client.get(CM)).json()["items"]
     assert sorted(i["metadata"]["name"] for i in left) == ["c0", "c2"]
+
+
+async def test_fields_in_go_struct_order_and_empty_collections_omitted(client):
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"labels": {}, "name": "e"}, "data": {}}
+    r = await client.post(CM, json=body)
+    obj = r.json()
+    assert "data" not in obj and "labels" not in obj["metadata"]
+    assert list(obj["metadata"]) == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp", "managedFields"]
+    got = (await client.get(f"{CM}/e")).json()
+    assert list(got["metadata"]) == list(obj["metadata"])

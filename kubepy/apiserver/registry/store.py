@@ -240,12 +240,14 @@ class Store:
             rollback = self.hooks.before_create(obj, opts.dry_run)
             if not applied:  # server-side apply already recorded its own ownership
                 obj = managed.on_create(self, obj, manager)
+            obj["metadata"]["resourceVersion"] = ""  # holds its place in field order; storage stamps it
             obj = canonical_order(obj, self.res.schema)
             if opts.dry_run:
                 if self.env.cache.get(self.key(ns, meta["name"])) is not None:
                     rollback()
                     raise fe.already_exists(self.res.plural, meta["name"], self.res.group)
                 rollback()
+                del obj["metadata"]["resourceVersion"]
                 return WriteResult(None, _dumps(obj), warnings, True)
             try:
                 rec = await self._storage("create", self.env.storage.create(self.key(ns, meta["name"]), obj))
