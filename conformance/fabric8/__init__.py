@@ -1,0 +1,1 @@
+"""fabric8 (Java) conformance: a Maven project and its pytest wrapper."""
