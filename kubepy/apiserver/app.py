@@ -135,6 +135,9 @@ class App:
             raise METHOD_NOT_ALLOWED
         if entry.res.virtual is not None:
             return await self.server.virtual(entry, req)
+        if entry.res.kind == "Binding":  # legacy bindings collection: a pods/binding by body name
+            pods = self.server.registry.lookup("", "v1", "pods")
+            return await sub.binding(pods, req)
         if verb in ("get", "list"):
             computed = await self.server.computed(entry, req)
             if computed is not None:

@@ -78,6 +78,13 @@ class APIServer:
         self.openapi: OpenAPI | None = None
         self.started_at = time.time()
         self.token_key = os.urandom(32)
+        #: ComponentStatus probes by name; components running in this process (kubepy up)
+        #: replace the scheduler and controller-manager entries with their own health.
+        self.component_checks: dict[str, Any] = {
+            "scheduler": lambda: (False, "the scheduler is not running in this cluster"),
+            "controller-manager": lambda: (False, "the controller-manager is not running in this cluster"),
+            "etcd-0": lambda: (self.ready, "ok (LMDB storage)" if self.ready else "storage is not open"),
+        }
 
     async def start(self) -> None:
         cfg = self.config
@@ -217,7 +224,7 @@ class APIServer:
     def _component_statuses(self, entry: Entry) -> dict[str, Any]:
         from kubepy.api.resources import core_componentstatus as cs
 
-        items = cs.component_statuses({"storage": (self.ready, "ok")})
+        items = cs.component_statuses({name: probe() for name, probe in self.component_checks.items()})
         return {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
 
 

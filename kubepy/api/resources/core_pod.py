@@ -202,6 +202,7 @@ def bind(pod: Obj, node_name: str, annotations: dict[str, str] | None, now: str)
 
 class PodTemplateStrategy(Strategy):
     tracks_generation = True
+    return_deleted_object = True
 
     def default(self, obj: Obj) -> None:
         default_template(obj.get("template"))

@@ -6,7 +6,7 @@ Written in the same schema language as the declarations, so OpenAPI derives them
 
 from __future__ import annotations
 
-from kubepy.api.resources.core_refs import ObjectReference
+from kubepy.api.resources.core_binding import Binding
 from kubepy.api.resources.meta import META, ListMeta, ObjectMeta, kind_struct
 from kubepy.api.schema import BOOL, INT32, INT64, STRING, TIME, Raw, Struct, f, list_of, struct
 
@@ -128,15 +128,6 @@ Scale = kind_struct(
     "Scale",
     spec=ScaleSpec,
     status=ScaleStatus,
-)
-
-Binding = kind_struct(
-    "io.k8s.api.core.v1.Binding",
-    "Ties a pod to a node; what the scheduler posts to pods/binding.",
-    "",
-    "v1",
-    "Binding",
-    extra={"target": f(ObjectReference, "The node the pod is bound to.", required=True, proto=2)},
 )
 
 Eviction = kind_struct(
