@@ -1,0 +1,399 @@
+"""The REST client every component talks to the apiserver through (never kubepy.apiserver itself).
+
+One method per verb over httpx; the transport is injectable (StreamingASGITransport in tests and
+in-process `kubepy up`, sockets in production). Failures raise ApiError carrying the Status; 429,
+5xx and broken connections are retried with backoff when the verb allows it (retry.py).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import httpx
+import orjson
+
+from kubepy import kubeconfig
+from kubepy.client import retry as rt
+from kubepy.client.clock import REAL, Clock
+from kubepy.client.errors import ApiError, from_response, is_expired
+from kubepy.client.resources import ResourceRef, from_discovery, path
+from kubepy.client.watch import WatchStream
+
+Obj = dict[str, Any]
+PatchType = Literal["json", "merge", "strategic", "apply"]
+
+VERSION = "v0.1"
+PATCH_CONTENT_TYPES: Mapping[str, str] = {
+    "json": "application/json-patch+json",
+    "merge": "application/merge-patch+json",
+    "strategic": "application/strategic-merge-patch+json",
+    "apply": "application/apply-patch+yaml",
+}
+
+
+def user_agent(component: str) -> str:
+    """ "kubepy-controller-manager/v0.1": what the apiserver logs and audits the caller as."""
+    return f"kubepy-{component}/{VERSION}"
+
+
+def _params(**kw: Any) -> dict[str, str]:
+    """Query parameters with Go's spelling of booleans; empty values left out."""
+    out: dict[str, str] = {}
+    for k, v in kw.items():
+        if v is None or v == "" or v is False:
+            continue
+        out[k] = "true" if v is True else str(v)
+    return out
+
+
+def _namespace_of(ref: ResourceRef, obj: Obj, namespace: str) -> str:
+    if not ref.namespaced:
+        return ""
+    return namespace or (obj.get("metadata") or {}).get("namespace") or "default"
+
+
+def _name_of(obj: Obj) -> str:
+    name = (obj.get("metadata") or {}).get("name")
+    if not name:
+        raise ValueError("the object has no metadata.name")
+    return name
+
+
+class RESTClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = user_agent("client"),
+        token: str = "",
+        verify: bool | str = True,
+        timeout: float = 30.0,
+        retry: rt.RetryPolicy = rt.RetryPolicy(),  # noqa: B008 - frozen dataclass, shared safely
+        clock: Clock = REAL,
+        watch_timeout: float = 300.0,
+    ) -> None:
+        headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            headers=headers,
+            timeout=timeout,
+            verify=verify,
+        )
+        self.retry = retry
+        self.clock = clock
+        #: Watches without timeoutSeconds ask for a random time in [t, 2t), as client-go's reflector.
+        self.watch_timeout = watch_timeout
+
+    @classmethod
+    def from_kubeconfig(
+        cls, file: str | os.PathLike[str], *, context: str | None = None, **kw: Any
+    ) -> RESTClient:
+        """The server (and bearer token, if any) of a kubeconfig context."""
+        config = kubeconfig.read(file)
+        server = kubeconfig.server_of(config, context)
+        ctx_name = context or config.get("current-context") or ""
+        token = ""
+        for c in config.get("contexts") or ():
+            if c.get("name") == ctx_name:
+                user = (c.get("context") or {}).get("user")
+                for u in config.get("users") or ():
+                    if u.get("name") == user:
+                        token = (u.get("user") or {}).get("token") or ""
+        kw.setdefault("token", token)
+        return cls(server, **kw)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> RESTClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ---- one request with retries -------------------------------------------------------------
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+    ) -> Any:
+        """Send, retrying what may be retried; the decoded JSON answer, or ApiError."""
+        content = None if body is None else orjson.dumps(body)
+        headers = {"Content-Type": content_type} if content is not None else None
+        attempt = 0
+        while True:
+            try:
+                resp = await self._http.request(method, url, params=params, content=content, headers=headers)
+            except httpx.TransportError:
+                if attempt >= self.retry.max_retries or not rt.should_retry_error(method):
+                    raise
+                await self.clock.sleep(self.retry.delay(attempt))
+                attempt += 1
+                continue
+            decoded = _decode(resp)
+            if resp.status_code < 400:
+                return decoded
+            err = from_response(resp.status_code, decoded, resp.text, method)
+            if attempt >= self.retry.max_retries or not rt.should_retry_status(method, resp.status_code):
+                raise err
+            after = rt.parse_retry_after(resp.headers.get("Retry-After"))
+            await self.clock.sleep(self.retry.delay(attempt, after if after is not None else err.retry_after))
+            attempt += 1
+
+    async def discover(self, api_version: str) -> dict[str, ResourceRef]:
+        """Refs (by plural and by kind) of what one group-version serves, from its discovery
+        document: for resources kubepy.api does not declare."""
+        url = f"/apis/{api_version}" if "/" in api_version else f"/api/{api_version}"
+        return from_discovery(api_version, await self.request("GET", url))
+
+    # ---- verbs --------------------------------------------------------------------------------
+    async def get(self, ref: ResourceRef, name: str, namespace: str = "", *, subresource: str = "") -> Obj:
+        return await self.request("GET", path(ref, namespace, name, subresource))
+
+    async def list(
+        self,
+        ref: ResourceRef,
+        namespace: str = "",
+        *,
+        label_selector: str = "",
+        field_selector: str = "",
+        limit: int = 0,
+        continue_: str = "",
+        resource_version: str = "",
+        resource_version_match: str = "",
+    ) -> Obj:
+        """One page (all of it when `limit` is 0); `metadata.continue` names the next page."""
+        params = _params(
+            labelSelector=label_selector,
+            fieldSelector=field_selector,
+            limit=limit or None,
+            resourceVersion=resource_version,
+            resourceVersionMatch=resource_version_match,
+        )
+        if continue_:
+            params["continue"] = continue_
+        return await self.request("GET", path(ref, namespace), params=params)
+
+    async def list_all(
+        self,
+        ref: ResourceRef,
+        namespace: str = "",
+        *,
+        page_size: int = 500,
+        label_selector: str = "",
+        field_selector: str = "",
+    ) -> tuple[list[Obj], str]:
+        """Every item, page by page, and the list's resourceVersion. If a continue token expires
+        half-way, the whole list is fetched again in one request (client-go's ListPager)."""
+        items: list[Obj] = []
+        token = ""
+        while True:
+            try:
+                page = await self.list(
+                    ref,
+                    namespace,
+                    label_selector=label_selector,
+                    field_selector=field_selector,
+                    limit=page_size,
+                    continue_=token,
+                )
+            except ApiError as e:
+                if not (token and is_expired(e)):
+                    raise
+                page = await self.list(
+                    ref, namespace, label_selector=label_selector, field_selector=field_selector
+                )
+                return list(page.get("items") or []), page["metadata"].get("resourceVersion", "")
+            items.extend(page.get("items") or [])
+            meta = page.get("metadata") or {}
+            token = meta.get("continue") or ""
+            if not token:
+                return items, meta.get("resourceVersion", "")
+
+    async def create(
+        self,
+        ref: ResourceRef,
+        obj: Obj,
+        namespace: str = "",
+        *,
+        dry_run: bool = False,
+        field_manager: str = "",
+    ) -> Obj:
+        ns = _namespace_of(ref, obj, namespace)
+        params = _params(dryRun="All" if dry_run else None, fieldManager=field_manager)
+        return await self.request("POST", path(ref, ns), params=params, body=obj)
+
+    async def update(
+        self,
+        ref: ResourceRef,
+        obj: Obj,
+        namespace: str = "",
+        *,
+        subresource: str = "",
+        dry_run: bool = False,
+        field_manager: str = "",
+    ) -> Obj:
+        """PUT; a metadata.resourceVersion in `obj` makes it conditional (409 Conflict if stale)."""
+        ns = _namespace_of(ref, obj, namespace)
+        params = _params(dryRun="All" if dry_run else None, fieldManager=field_manager)
+        return await self.request("PUT", path(ref, ns, _name_of(obj), subresource), params=params, body=obj)
+
+    async def update_status(self, ref: ResourceRef, obj: Obj, namespace: str = "", **kw: Any) -> Obj:
+        return await self.update(ref, obj, namespace, subresource="status", **kw)
+
+    async def patch(
+        self,
+        ref: ResourceRef,
+        name: str,
+        patch: Any,
+        namespace: str = "",
+        *,
+        patch_type: PatchType = "strategic",
+        subresource: str = "",
+        field_manager: str = "",
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Obj:
+        params = _params(fieldManager=field_manager, force=force or None, dryRun="All" if dry_run else None)
+        return await self.request(
+            "PATCH",
+            path(ref, namespace, name, subresource),
+            params=params,
+            body=patch,
+            content_type=PATCH_CONTENT_TYPES[patch_type],
+        )
+
+    async def apply(
+        self,
+        ref: ResourceRef,
+        obj: Obj,
+        namespace: str = "",
+        *,
+        field_manager: str,
+        force: bool = False,
+        subresource: str = "",
+        dry_run: bool = False,
+    ) -> Obj:
+        """Server-side apply: the fields in `obj` become owned by `field_manager` (JSON is YAML)."""
+        ns = _namespace_of(ref, obj, namespace)
+        return await self.patch(
+            ref,
+            _name_of(obj),
+            obj,
+            ns,
+            patch_type="apply",
+            field_manager=field_manager,
+            force=force,
+            subresource=subresource,
+            dry_run=dry_run,
+        )
+
+    async def delete(
+        self,
+        ref: ResourceRef,
+        name: str,
+        namespace: str = "",
+        *,
+        grace_period_seconds: int | None = None,
+        propagation_policy: str = "",
+        preconditions: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> Obj:
+        """The deleted object (or the Status some kinds answer with)."""
+        return await self.request(
+            "DELETE",
+            path(ref, namespace, name),
+            body=_delete_options(grace_period_seconds, propagation_policy, preconditions, dry_run),
+        )
+
+    async def delete_collection(
+        self,
+        ref: ResourceRef,
+        namespace: str = "",
+        *,
+        label_selector: str = "",
+        field_selector: str = "",
+        grace_period_seconds: int | None = None,
+        propagation_policy: str = "",
+    ) -> Obj:
+        params = _params(labelSelector=label_selector, fieldSelector=field_selector)
+        return await self.request(
+            "DELETE",
+            path(ref, namespace),
+            params=params,
+            body=_delete_options(grace_period_seconds, propagation_policy, None, False),
+        )
+
+    def watch(
+        self,
+        ref: ResourceRef,
+        namespace: str = "",
+        *,
+        name: str = "",
+        resource_version: str = "",
+        label_selector: str = "",
+        field_selector: str = "",
+        allow_bookmarks: bool = True,
+        send_initial_events: bool | None = None,
+        timeout_seconds: int | None = None,
+    ) -> WatchStream:
+        """`async with client.watch(PODS, "ns", resource_version=rv) as events: async for t, obj in events`.
+
+        With `send_initial_events=True` the current state arrives first as ADDED events, closed by a
+        BOOKMARK annotated k8s.io/initial-events-end (the streaming "watch-list").
+        """
+        if name:
+            field_selector = ",".join(s for s in (f"metadata.name={name}", field_selector) if s)
+        if timeout_seconds is None:
+            timeout_seconds = int(self.watch_timeout * (1 + random.random()))
+        params = _params(
+            watch=True,
+            resourceVersion=resource_version,
+            labelSelector=label_selector,
+            fieldSelector=field_selector,
+            allowWatchBookmarks=allow_bookmarks,
+            timeoutSeconds=timeout_seconds,
+        )
+        if send_initial_events is not None:
+            params["sendInitialEvents"] = "true" if send_initial_events else "false"
+            params["resourceVersionMatch"] = "NotOlderThan"
+        timeout = httpx.Timeout(self._http.timeout.connect, read=None)
+        request = self._http.build_request("GET", path(ref, namespace), params=params, timeout=timeout)
+        return WatchStream(self._http, request)
+
+
+def _delete_options(
+    grace: int | None, propagation: str, preconditions: Mapping[str, str] | None, dry_run: bool
+) -> Obj | None:
+    opts: Obj = {}
+    if grace is not None:
+        opts["gracePeriodSeconds"] = grace
+    if propagation:
+        opts["propagationPolicy"] = propagation
+    if preconditions:
+        opts["preconditions"] = dict(preconditions)
+    if dry_run:
+        opts["dryRun"] = ["All"]
+    if not opts:
+        return None
+    return {"kind": "DeleteOptions", "apiVersion": "v1", **opts}
+
+
+def _decode(resp: httpx.Response) -> Any:
+    if not resp.content:
+        return None
+    try:
+        return orjson.loads(resp.content)
+    except orjson.JSONDecodeError:
+        return None
