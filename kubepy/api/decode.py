@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubepy.api.schema import ListOf, MapOf, Prim, Raw, Struct, Type
+from kubepy.api.schema import Field, ListOf, MapOf, Prim, Raw, Struct, Type
 
 _JSON_NAMES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
 
@@ -58,7 +58,9 @@ def decode(obj: dict[str, Any], schema: Struct, normalize_quantity: Any = None) 
 
 def _type_err(value: Any, t: Type, owner: str, path: str) -> _TypeError:
     got = _JSON_NAMES.get(type(value), "value")
-    return _TypeError(f"json: cannot unmarshal {got} into Go struct field {owner}.{path} of type {_go_type(t)}")
+    return _TypeError(
+        f"json: cannot unmarshal {got} into Go struct field {owner}.{path} of type {_go_type(t)}"
+    )
 
 
 def _walk(value: Any, t: Type, path: str, res: DecodeResult, nq: Any, owner: str) -> Any:
@@ -81,7 +83,9 @@ def _walk(value: Any, t: Type, path: str, res: DecodeResult, nq: Any, owner: str
         if not isinstance(value, dict):
             raise _type_err(value, t, owner, path)
         for k in list(value):
-            value[k] = _walk(value[k], t.value, f"{path}.{k}" if isinstance(t.value, Struct) else path, res, nq, owner)
+            value[k] = _walk(
+                value[k], t.value, f"{path}.{k}" if isinstance(t.value, Struct) else path, res, nq, owner
+            )
         return value
     return _scalar(value, t, path, nq, owner)
 
@@ -147,9 +151,55 @@ def canonical_order(obj: dict[str, Any], schema: Struct) -> dict[str, Any]:
     return {**head, **{k: v for k, v in out.items() if k not in head}}
 
 
-def _omitted(value: Any, fd: Any) -> bool:
-    """Go's omitempty on a map or slice field: an empty one is not serialized."""
-    return value in ({}, []) and isinstance(fd.type, (MapOf, ListOf)) and not fd.required
+#: Fields where Go's omitempty and OpenAPI's `required` disagree, because a `+optional` or
+#: `+required` marker overrides what the json tag implies (kube-openapi follows the marker, the JSON
+#: encoder the tag): True = no omitempty (zero/empty kept although optional), False = omitempty
+#: (zero dropped although required). Read from Kubernetes' types.go; belongs in Field one day.
+_GO_OMITEMPTY_DIFFERS: dict[str, dict[str, bool]] = {
+    "io.k8s.api.apps.v1.ControllerRevision": {"revision": True},
+    "io.k8s.api.apps.v1.DaemonSetCondition": {"type": True, "status": True},
+    "io.k8s.api.apps.v1.DeploymentCondition": {"type": True, "status": True},
+    "io.k8s.api.apps.v1.ReplicaSetCondition": {"type": True, "status": True},
+    "io.k8s.api.apps.v1.StatefulSetCondition": {"type": True, "status": True},
+    "io.k8s.api.apps.v1.StatefulSetOrdinals": {"start": True},
+    "io.k8s.api.apps.v1.StatefulSetSpec": {"serviceName": True},
+    "io.k8s.api.apps.v1.StatefulSetStatus": {"availableReplicas": True},
+    "io.k8s.api.authentication.v1.TokenRequestSpec": {"audiences": True},
+    "io.k8s.api.authentication.v1.TokenRequestStatus": {"token": True},
+    "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern": {"status": True},
+    "io.k8s.api.core.v1.ContainerImage": {"names": True},
+    "io.k8s.api.core.v1.Event": {"reportingComponent": True, "reportingInstance": True},
+    "io.k8s.api.core.v1.NodeRuntimeHandler": {"name": True},
+    "io.k8s.api.core.v1.ProjectedVolumeSource": {"sources": True},
+    "io.k8s.api.discovery.v1.EndpointSlice": {"endpoints": True, "ports": True},
+    "io.k8s.api.core.v1.ContainerRestartRule": {"action": False},
+    "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes": {"operator": False},
+    "io.k8s.api.core.v1.ImageVolumeStatus": {"imageRef": False},
+    "io.k8s.api.core.v1.PodCertificateProjection": {"signerName": False, "keyType": False},
+}
+
+
+def _is_zero(value: Any) -> bool:
+    """Go's zero value of a bool, number or string (True == 1 must not count as 1)."""
+    return value is False or value == "" or (type(value) in (int, float) and value == 0)
+
+
+def _omitted(value: Any, fd: Field, keeps_zero: bool) -> bool:
+    """Go's omitempty: an empty map or slice, or a bool/number/string at its zero value, is not
+    serialized. A pointer field keeps an explicit zero (replicas: 0 is not unset); so does a field
+    without omitempty (`keeps_zero`). Structs are never omitted, nor are Quantity, IntOrString and
+    Time, which are structs in Go (a zero Quantity is "0", a zero IntOrString 0)."""
+    if keeps_zero:
+        return False
+    t = fd.type
+    if isinstance(t, (MapOf, ListOf)):
+        return value in ({}, [])
+    return isinstance(t, Prim) and not t.ref and not fd.pointer and _is_zero(value)
+
+
+def _keeps_zero(t: Struct, name: str, fd: Field) -> bool:
+    """The Go field has no omitempty: it is written even when zero or empty."""
+    return _GO_OMITEMPTY_DIFFERS.get(t.name, {}).get(name, fd.required)
 
 
 def _order(value: Any, t: Type | None) -> Any:
@@ -157,7 +207,7 @@ def _order(value: Any, t: Type | None) -> Any:
         out = {
             k: _order(value[k], fd.type)
             for k, fd in t.fields.items()
-            if k in value and not _omitted(value[k], fd)
+            if k in value and not _omitted(value[k], fd, _keeps_zero(t, k, fd))
         }
         for k in value:  # fields outside the schema (never after decode) keep their place at the end
             if k not in t.fields:

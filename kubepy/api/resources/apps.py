@@ -71,8 +71,9 @@ ControllerRevision = kind_struct(
             Raw("io.k8s.apimachinery.pkg.runtime.RawExtension"),
             "The serialized state of this revision.",
             proto=2,
+            required=True,
         ),
-        "revision": f(INT64, "Revision number of the state in data.", required=True, proto=3),
+        "revision": f(INT64, "Revision number of the state in data.", proto=3),
     },
 )
 

@@ -16,12 +16,16 @@ RollingUpdateDeployment = struct(
     "io.k8s.api.apps.v1.RollingUpdateDeployment",
     "Parameters of a rolling update of a deployment.",
     maxUnavailable=f(
-        INT_OR_STRING, "Pods that may be unavailable during an update, as a number or a percentage.", proto=1
+        INT_OR_STRING,
+        "Pods that may be unavailable during an update, as a number or a percentage.",
+        proto=1,
+        pointer=True,
     ),
     maxSurge=f(
         INT_OR_STRING,
         "Pods that may be created above the desired count during an update, as a number or a percentage.",
         proto=2,
+        pointer=True,
     ),
 )
 
@@ -35,7 +39,7 @@ DeploymentStrategy = struct(
 DeploymentSpec = struct(
     "io.k8s.api.apps.v1.DeploymentSpec",
     "Desired state of a deployment.",
-    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1),
+    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1, pointer=True),
     selector=f(
         LabelSelector,
         "Label query over the pods; must match the template's labels and cannot change.",
@@ -49,10 +53,13 @@ DeploymentSpec = struct(
     minReadySeconds=f(
         INT32, "Seconds a new pod must be ready, without crashing, before it counts as available.", proto=5
     ),
-    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=6),
+    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=6, pointer=True),
     paused=f(BOOL, "Stop rolling out template changes.", proto=7),
     progressDeadlineSeconds=f(
-        INT32, "Seconds before a stalled rollout is reported as failed; defaults to 600.", proto=9
+        INT32,
+        "Seconds before a stalled rollout is reported as failed; defaults to 600.",
+        proto=9,
+        pointer=True,
     ),
 )
 
@@ -76,7 +83,9 @@ DeploymentStatus = struct(
     readyReplicas=f(INT32, "Number of pods with a Ready condition.", proto=7),
     availableReplicas=f(INT32, "Number of pods ready for at least minReadySeconds.", proto=4),
     unavailableReplicas=f(INT32, "Pods still needed for the deployment to be fully available.", proto=5),
-    terminatingReplicas=f(INT32, "Number of pods being terminated that are not yet gone.", proto=9),
+    terminatingReplicas=f(
+        INT32, "Number of pods being terminated that are not yet gone.", proto=9, pointer=True
+    ),
     conditions=f(
         list_of(DeploymentCondition),
         "Latest observations of the object's state.",
@@ -86,13 +95,15 @@ DeploymentStatus = struct(
         map_keys=("type",),
         proto=6,
     ),
-    collisionCount=f(INT32, "Counter used to avoid name collisions when hashing revisions.", proto=8),
+    collisionCount=f(
+        INT32, "Counter used to avoid name collisions when hashing revisions.", proto=8, pointer=True
+    ),
 )
 
 ReplicaSetSpec = struct(
     "io.k8s.api.apps.v1.ReplicaSetSpec",
     "Desired state of a replica set.",
-    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1),
+    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1, pointer=True),
     minReadySeconds=f(
         INT32, "Seconds a new pod must be ready, without crashing, before it counts as available.", proto=4
     ),
@@ -117,7 +128,9 @@ ReplicaSetStatus = struct(
     fullyLabeledReplicas=f(INT32, "Number of pods whose labels match the template's labels.", proto=2),
     readyReplicas=f(INT32, "Number of pods with a Ready condition.", proto=4),
     availableReplicas=f(INT32, "Number of pods ready for at least minReadySeconds.", proto=5),
-    terminatingReplicas=f(INT32, "Number of pods being terminated that are not yet gone.", proto=7),
+    terminatingReplicas=f(
+        INT32, "Number of pods being terminated that are not yet gone.", proto=7, pointer=True
+    ),
     observedGeneration=f(INT64, "Generation of the spec the status reflects.", proto=3),
     conditions=f(
         list_of(ReplicaSetCondition),
@@ -134,10 +147,16 @@ RollingUpdateStatefulSetStrategy = struct(
     "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy",
     "Parameters of a rolling update of a stateful set.",
     partition=f(
-        INT32, "Ordinal at and above which pods are updated; lower ordinals keep the old revision.", proto=1
+        INT32,
+        "Ordinal at and above which pods are updated; lower ordinals keep the old revision.",
+        proto=1,
+        pointer=True,
     ),
     maxUnavailable=f(
-        INT_OR_STRING, "Pods that may be unavailable during an update, as a number or a percentage.", proto=2
+        INT_OR_STRING,
+        "Pods that may be unavailable during an update, as a number or a percentage.",
+        proto=2,
+        pointer=True,
     ),
 )
 
@@ -164,7 +183,7 @@ StatefulSetOrdinals = struct(
 StatefulSetSpec = struct(
     "io.k8s.api.apps.v1.StatefulSetSpec",
     "Desired state of a stateful set.",
-    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1),
+    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1, pointer=True),
     selector=f(LabelSelector, "Label query over the pods this object manages.", required=True, proto=2),
     template=f(PodTemplateSpec, "Pod template used to create new pods.", required=True, proto=3),
     volumeClaimTemplates=f(
@@ -173,7 +192,7 @@ StatefulSetSpec = struct(
     serviceName=f(STRING, "Headless service giving the pods their network identity.", proto=5),
     podManagementPolicy=f(STRING, "OrderedReady or Parallel; defaults to OrderedReady.", proto=6),
     updateStrategy=f(StatefulSetUpdateStrategy, "How pods are replaced when the template changes.", proto=7),
-    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=8),
+    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=8, pointer=True),
     minReadySeconds=f(
         INT32, "Seconds a new pod must be ready, without crashing, before it counts as available.", proto=9
     ),
@@ -205,7 +224,9 @@ StatefulSetStatus = struct(
     updatedReplicas=f(INT32, "Pods at updateRevision.", proto=5),
     currentRevision=f(STRING, "Revision of the pods currently at the lower ordinals.", proto=6),
     updateRevision=f(STRING, "Revision the pods are being updated to.", proto=7),
-    collisionCount=f(INT32, "Counter used to avoid name collisions when hashing revisions.", proto=9),
+    collisionCount=f(
+        INT32, "Counter used to avoid name collisions when hashing revisions.", proto=9, pointer=True
+    ),
     conditions=f(
         list_of(StatefulSetCondition),
         "Latest observations of the object's state.",
@@ -222,12 +243,16 @@ RollingUpdateDaemonSet = struct(
     "io.k8s.api.apps.v1.RollingUpdateDaemonSet",
     "Parameters of a rolling update of a daemon set.",
     maxUnavailable=f(
-        INT_OR_STRING, "Pods that may be unavailable during an update, as a number or a percentage.", proto=1
+        INT_OR_STRING,
+        "Pods that may be unavailable during an update, as a number or a percentage.",
+        proto=1,
+        pointer=True,
     ),
     maxSurge=f(
         INT_OR_STRING,
         "Pods that may be created above the desired count during an update, as a number or a percentage.",
         proto=2,
+        pointer=True,
     ),
 )
 
@@ -249,7 +274,7 @@ DaemonSetSpec = struct(
     minReadySeconds=f(
         INT32, "Seconds a new pod must be ready, without crashing, before it counts as available.", proto=4
     ),
-    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=6),
+    revisionHistoryLimit=f(INT32, "How many old revisions to keep for rollback.", proto=6, pointer=True),
 )
 
 DaemonSetCondition = struct(
@@ -273,7 +298,9 @@ DaemonSetStatus = struct(
     updatedNumberScheduled=f(INT32, "Nodes running the current template.", proto=6),
     numberAvailable=f(INT32, "Nodes whose daemon pod has been ready for minReadySeconds.", proto=7),
     numberUnavailable=f(INT32, "Nodes that should run an available daemon pod and do not.", proto=8),
-    collisionCount=f(INT32, "Counter used to avoid name collisions when hashing revisions.", proto=9),
+    collisionCount=f(
+        INT32, "Counter used to avoid name collisions when hashing revisions.", proto=9, pointer=True
+    ),
     conditions=f(
         list_of(DaemonSetCondition),
         "Latest observations of the object's state.",

@@ -15,7 +15,9 @@ from kubepy.api.schema import BOOL, INT32, INT64, STRING, TIME, f, list_of, stru
 PodFailurePolicyOnExitCodesRequirement = struct(
     "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement",
     "Matches failed pods by container exit codes.",
-    containerName=f(STRING, "Only this container's exit code is checked; empty means any.", proto=1),
+    containerName=f(
+        STRING, "Only this container's exit code is checked; empty means any.", proto=1, pointer=True
+    ),
     operator=f(STRING, "In or NotIn.", required=True, proto=2),
     values=f(list_of(INT32), "Exit codes to compare against.", required=True, list_type="set", proto=3),
 )
@@ -49,8 +51,10 @@ PodFailurePolicy = struct(
 SuccessPolicyRule = struct(
     "io.k8s.api.batch.v1.SuccessPolicyRule",
     "One condition under which an Indexed job succeeds.",
-    succeededIndexes=f(STRING, "Indexes that must all succeed, as a list of ranges like 1,3-5.", proto=1),
-    succeededCount=f(INT32, "How many of the indexes must succeed.", proto=2),
+    succeededIndexes=f(
+        STRING, "Indexes that must all succeed, as a list of ranges like 1,3-5.", proto=1, pointer=True
+    ),
+    succeededCount=f(INT32, "How many of the indexes must succeed.", proto=2, pointer=True),
 )
 
 SuccessPolicy = struct(
@@ -67,26 +71,32 @@ SuccessPolicy = struct(
 JobSpec = struct(
     "io.k8s.api.batch.v1.JobSpec",
     "Desired behaviour of a job.",
-    parallelism=f(INT32, "Most pods running at once; defaults to 1.", proto=1),
-    completions=f(INT32, "Successful pods needed; defaults to 1.", proto=2),
-    activeDeadlineSeconds=f(INT64, "Seconds the job may run before it is failed.", proto=3),
+    parallelism=f(INT32, "Most pods running at once; defaults to 1.", proto=1, pointer=True),
+    completions=f(INT32, "Successful pods needed; defaults to 1.", proto=2, pointer=True),
+    activeDeadlineSeconds=f(INT64, "Seconds the job may run before it is failed.", proto=3, pointer=True),
     podFailurePolicy=f(PodFailurePolicy, "How pod failures count toward the backoff limit.", proto=11),
     successPolicy=f(SuccessPolicy, "When an Indexed job may be declared succeeded early.", proto=16),
-    backoffLimit=f(INT32, "Retries before the job is failed; defaults to 6.", proto=7),
-    backoffLimitPerIndex=f(INT32, "Retries per index of an Indexed job.", proto=12),
-    maxFailedIndexes=f(INT32, "Failed indexes tolerated before the job is failed.", proto=13),
+    backoffLimit=f(INT32, "Retries before the job is failed; defaults to 6.", proto=7, pointer=True),
+    backoffLimitPerIndex=f(INT32, "Retries per index of an Indexed job.", proto=12, pointer=True),
+    maxFailedIndexes=f(INT32, "Failed indexes tolerated before the job is failed.", proto=13, pointer=True),
     selector=f(LabelSelector, "Label query over the pods; generated unless manualSelector is true.", proto=4),
-    manualSelector=f(BOOL, "Let the user choose the selector instead of the generated one.", proto=5),
+    manualSelector=f(
+        BOOL, "Let the user choose the selector instead of the generated one.", proto=5, pointer=True
+    ),
     template=f(
         PodTemplateSpec, "Pod template; restartPolicy must be OnFailure or Never.", required=True, proto=6
     ),
-    ttlSecondsAfterFinished=f(INT32, "Seconds after finishing before the job is deleted.", proto=8),
-    completionMode=f(STRING, "NonIndexed or Indexed; defaults to NonIndexed.", proto=9),
-    suspend=f(BOOL, "Stop creating pods and remove running ones.", proto=10),
-    podReplacementPolicy=f(
-        STRING, "TerminatingOrFailed or Failed: when a replacement pod is created.", proto=14
+    ttlSecondsAfterFinished=f(
+        INT32, "Seconds after finishing before the job is deleted.", proto=8, pointer=True
     ),
-    managedBy=f(STRING, "Controller that reconciles the job; empty means the built-in one.", proto=15),
+    completionMode=f(STRING, "NonIndexed or Indexed; defaults to NonIndexed.", proto=9, pointer=True),
+    suspend=f(BOOL, "Stop creating pods and remove running ones.", proto=10, pointer=True),
+    podReplacementPolicy=f(
+        STRING, "TerminatingOrFailed or Failed: when a replacement pod is created.", proto=14, pointer=True
+    ),
+    managedBy=f(
+        STRING, "Controller that reconciles the job; empty means the built-in one.", proto=15, pointer=True
+    ),
 )
 
 JobCondition = struct(
@@ -117,18 +127,18 @@ JobStatus = struct(
         key="type",
         proto=1,
     ),
-    startTime=f(TIME, "When the job controller started the job.", proto=2),
-    completionTime=f(TIME, "When the job completed.", proto=3),
+    startTime=f(TIME, "When the job controller started the job.", proto=2, pointer=True),
+    completionTime=f(TIME, "When the job completed.", proto=3, pointer=True),
     active=f(INT32, "Pods pending or running.", proto=4),
     succeeded=f(INT32, "Number of pods that finished successfully.", proto=5),
     failed=f(INT32, "Number of pods that failed.", proto=6),
-    terminating=f(INT32, "Pods terminating.", proto=11),
+    terminating=f(INT32, "Pods terminating.", proto=11, pointer=True),
     completedIndexes=f(STRING, "Completed indexes of an Indexed job, as ranges.", proto=7),
-    failedIndexes=f(STRING, "Failed indexes, when backoffLimitPerIndex is set.", proto=10),
+    failedIndexes=f(STRING, "Failed indexes, when backoffLimitPerIndex is set.", proto=10, pointer=True),
     uncountedTerminatedPods=f(
         UncountedTerminatedPods, "Finished pods not yet counted in the status.", proto=8
     ),
-    ready=f(INT32, "Pods with a Ready condition.", proto=9),
+    ready=f(INT32, "Pods with a Ready condition.", proto=9, pointer=True),
 )
 
 JobTemplateSpec = struct(
@@ -142,19 +152,21 @@ CronJobSpec = struct(
     "io.k8s.api.batch.v1.CronJobSpec",
     "Schedule and job template of a cron job.",
     schedule=f(STRING, "When to run, in cron format.", required=True, proto=1),
-    timeZone=f(STRING, "Time zone the schedule is read in; defaults to the controller's.", proto=8),
-    startingDeadlineSeconds=f(INT64, "Seconds a missed run may still start late.", proto=2),
+    timeZone=f(
+        STRING, "Time zone the schedule is read in; defaults to the controller's.", proto=8, pointer=True
+    ),
+    startingDeadlineSeconds=f(INT64, "Seconds a missed run may still start late.", proto=2, pointer=True),
     concurrencyPolicy=f(STRING, "Allow, Forbid or Replace overlapping runs; defaults to Allow.", proto=3),
-    suspend=f(BOOL, "Skip future runs; defaults to false.", proto=4),
+    suspend=f(BOOL, "Skip future runs; defaults to false.", proto=4, pointer=True),
     jobTemplate=f(JobTemplateSpec, "Job created for each run.", required=True, proto=5),
-    successfulJobsHistoryLimit=f(INT32, "Finished jobs kept; defaults to 3.", proto=6),
-    failedJobsHistoryLimit=f(INT32, "Failed jobs kept; defaults to 1.", proto=7),
+    successfulJobsHistoryLimit=f(INT32, "Finished jobs kept; defaults to 3.", proto=6, pointer=True),
+    failedJobsHistoryLimit=f(INT32, "Failed jobs kept; defaults to 1.", proto=7, pointer=True),
 )
 
 CronJobStatus = struct(
     "io.k8s.api.batch.v1.CronJobStatus",
     "Observed state of a cron job.",
     active=f(list_of(ObjectReference), "Jobs currently running.", proto=1),
-    lastScheduleTime=f(TIME, "When a job was last scheduled.", proto=4),
-    lastSuccessfulTime=f(TIME, "When a job last completed successfully.", proto=5),
+    lastScheduleTime=f(TIME, "When a job was last scheduled.", proto=4, pointer=True),
+    lastSuccessfulTime=f(TIME, "When a job last completed successfully.", proto=5, pointer=True),
 )

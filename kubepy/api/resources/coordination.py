@@ -13,13 +13,13 @@ from kubepy.api.validation.names import is_qualified_name
 LeaseSpec = struct(
     "io.k8s.api.coordination.v1.LeaseSpec",
     "Who holds the lease and until when.",
-    holderIdentity=f(STRING, "Identity of the current holder.", proto=1),
-    leaseDurationSeconds=f(INT32, "How long a holder's claim lasts after renewTime.", proto=2),
-    acquireTime=f(MICROTIME, "When the current holder took the lease.", proto=3),
-    renewTime=f(MICROTIME, "When the holder last renewed the lease.", proto=4),
-    leaseTransitions=f(INT32, "How many times the lease changed holders.", proto=5),
-    strategy=f(STRING, "How a coordinated leader is picked among candidates.", proto=6),
-    preferredHolder=f(STRING, "Candidate the lease should go to next.", proto=7),
+    holderIdentity=f(STRING, "Identity of the current holder.", proto=1, pointer=True),
+    leaseDurationSeconds=f(INT32, "How long a holder's claim lasts after renewTime.", proto=2, pointer=True),
+    acquireTime=f(MICROTIME, "When the current holder took the lease.", proto=3, pointer=True),
+    renewTime=f(MICROTIME, "When the holder last renewed the lease.", proto=4, pointer=True),
+    leaseTransitions=f(INT32, "How many times the lease changed holders.", proto=5, pointer=True),
+    strategy=f(STRING, "How a coordinated leader is picked among candidates.", proto=6, pointer=True),
+    preferredHolder=f(STRING, "Candidate the lease should go to next.", proto=7, pointer=True),
 )
 
 Lease = kind_struct(

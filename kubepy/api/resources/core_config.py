@@ -32,7 +32,7 @@ Secret = kind_struct(
         "data": f(map_of(BYTES), "Secret values by key, base64 encoded; keys are config keys.", proto=2),
         "stringData": f(map_of(STRING), "Write-only plain-text values, merged into data on write.", proto=4),
         "type": f(STRING, "What the secret holds; decides which keys it needs. Opaque by default.", proto=3),
-        "immutable": f(BOOL, "When true, data can no longer change.", proto=5),
+        "immutable": f(BOOL, "When true, data can no longer change.", proto=5, pointer=True),
     },
 )
 
@@ -45,7 +45,7 @@ ConfigMap = kind_struct(
     extra={
         "data": f(map_of(STRING), "UTF-8 values by key.", proto=2),
         "binaryData": f(map_of(BYTES), "Binary values by key, base64 encoded.", proto=3),
-        "immutable": f(BOOL, "When true, data and binaryData can no longer change.", proto=4),
+        "immutable": f(BOOL, "When true, data and binaryData can no longer change.", proto=4, pointer=True),
     },
 )
 

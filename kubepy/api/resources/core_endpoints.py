@@ -26,7 +26,7 @@ EndpointAddress = struct(
     map_type="atomic",
     ip=f(STRING, "IP of the endpoint.", required=True, proto=1),
     hostname=f(STRING, "Hostname of the endpoint, used for DNS records.", proto=3),
-    nodeName=f(STRING, "Node that hosts the endpoint.", proto=4),
+    nodeName=f(STRING, "Node that hosts the endpoint.", proto=4, pointer=True),
     targetRef=f(ObjectReference, "Object (usually a pod) providing the endpoint.", proto=2),
 )
 
@@ -37,7 +37,7 @@ EndpointPort = struct(
     name=f(STRING, "Name matching the service port's name; required with several ports.", proto=1),
     port=f(INT32, "Port number.", required=True, proto=2),
     protocol=f(enum(*PROTOCOLS), "IP protocol; TCP by default.", proto=3),
-    appProtocol=f(STRING, "Application protocol of the port.", proto=4),
+    appProtocol=f(STRING, "Application protocol of the port.", proto=4, pointer=True),
 )
 
 EndpointSubset = struct(

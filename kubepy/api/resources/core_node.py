@@ -102,7 +102,7 @@ NodeDaemonEndpoints = struct(
 NodeSwapStatus = struct(
     CORE + "NodeSwapStatus",
     "Swap memory of a node.",
-    capacity=f(INT64, "Swap size in bytes.", proto=1),
+    capacity=f(INT64, "Swap size in bytes.", proto=1, pointer=True),
 )
 
 NodeSystemInfo = struct(
@@ -149,8 +149,8 @@ NodeConfigStatus = struct(
 NodeRuntimeHandlerFeatures = struct(
     CORE + "NodeRuntimeHandlerFeatures",
     "Features a runtime handler supports.",
-    recursiveReadOnlyMounts=f(BOOL, "Recursive read-only mounts.", proto=1),
-    userNamespaces=f(BOOL, "User namespaces.", proto=2),
+    recursiveReadOnlyMounts=f(BOOL, "Recursive read-only mounts.", proto=1, pointer=True),
+    userNamespaces=f(BOOL, "User namespaces.", proto=2, pointer=True),
 )
 
 NodeRuntimeHandler = struct(
@@ -163,7 +163,9 @@ NodeRuntimeHandler = struct(
 NodeFeatures = struct(
     CORE + "NodeFeatures",
     "Features the node implements.",
-    supplementalGroupsPolicy=f(BOOL, "Whether the supplementalGroupsPolicy field is honoured.", proto=1),
+    supplementalGroupsPolicy=f(
+        BOOL, "Whether the supplementalGroupsPolicy field is honoured.", proto=1, pointer=True
+    ),
 )
 
 NodeStatus = struct(

@@ -37,15 +37,15 @@ ContainerPort = struct(
 ConfigMapEnvSource = struct(
     "io.k8s.api.core.v1.ConfigMapEnvSource",
     "A ConfigMap whose keys become environment variables.",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
-    optional=f(BOOL, "When true, a missing ConfigMap is not an error.", proto=2),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
+    optional=f(BOOL, "When true, a missing ConfigMap is not an error.", proto=2, pointer=True),
 )
 
 SecretEnvSource = struct(
     "io.k8s.api.core.v1.SecretEnvSource",
     "A Secret whose keys become environment variables.",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
-    optional=f(BOOL, "When true, a missing Secret is not an error.", proto=2),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
+    optional=f(BOOL, "When true, a missing Secret is not an error.", proto=2, pointer=True),
 )
 
 EnvFromSource = struct(
@@ -60,18 +60,18 @@ ConfigMapKeySelector = struct(
     "io.k8s.api.core.v1.ConfigMapKeySelector",
     "Selects one key of a ConfigMap.",
     map_type="atomic",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
     key=f(STRING, "Key of the ConfigMap to read.", required=True, proto=2),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=3),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=3, pointer=True),
 )
 
 SecretKeySelector = struct(
     "io.k8s.api.core.v1.SecretKeySelector",
     "Selects one key of a Secret.",
     map_type="atomic",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
     key=f(STRING, "Key of the Secret to read.", required=True, proto=2),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=3),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=3, pointer=True),
 )
 
 FileKeySelector = struct(
@@ -81,7 +81,7 @@ FileKeySelector = struct(
     volumeName=f(STRING, "emptyDir volume holding the file.", required=True, proto=1),
     path=f(STRING, "Path of the env file inside the volume.", required=True, proto=2),
     key=f(STRING, "Variable name to read from the file.", required=True, proto=3),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=4),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=4, pointer=True),
 )
 
 EnvVarSource = struct(
@@ -141,14 +141,14 @@ ContainerResizePolicy = struct(
 ContainerRestartRuleOnExitCodes = struct(
     "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes",
     "Exit codes a restart rule matches.",
-    operator=f(STRING, "In or NotIn.", proto=1),
+    operator=f(STRING, "In or NotIn.", proto=1, required=True),
     values=f(list_of(INT32), "Exit codes to match.", list_type="set", proto=2),
 )
 
 ContainerRestartRule = struct(
     "io.k8s.api.core.v1.ContainerRestartRule",
     "A rule deciding from the exit code whether to restart a container.",
-    action=f(STRING, "What to do when the rule matches; only Restart exists.", proto=1),
+    action=f(STRING, "What to do when the rule matches; only Restart exists.", proto=1, required=True),
     exitCodes=f(ContainerRestartRuleOnExitCodes, "Exit codes the rule matches.", proto=2),
 )
 
@@ -161,6 +161,7 @@ VolumeMount = struct(
         STRING,
         "Whether a read-only mount is read-only recursively: Disabled, IfPossible or Enabled.",
         proto=7,
+        pointer=True,
     ),
     mountPath=f(STRING, "Path inside the container where the volume is mounted.", required=True, proto=3),
     subPath=f(STRING, "Path inside the volume to mount instead of its root.", proto=4),
@@ -168,6 +169,7 @@ VolumeMount = struct(
         STRING,
         "How mounts propagate between host and container: None, HostToContainer or Bidirectional.",
         proto=5,
+        pointer=True,
     ),
     subPathExpr=f(STRING, "Like subPath, with $(VAR) expanded from the container's environment.", proto=6),
 )
@@ -200,7 +202,7 @@ HTTPGetAction = struct(
     host=f(STRING, "Host to connect to; defaults to the pod IP.", proto=3),
     scheme=f(STRING, "HTTP or HTTPS; defaults to HTTP.", proto=4),
     httpHeaders=f(list_of(HTTPHeader), "Extra request headers.", proto=5),
-    protocol=f(STRING, "Reserved.", proto=6),
+    protocol=f(STRING, "Reserved.", proto=6, pointer=True),
 )
 
 TCPSocketAction = struct(
@@ -214,24 +216,27 @@ GRPCAction = struct(
     "io.k8s.api.core.v1.GRPCAction",
     "A gRPC health check request.",
     port=f(INT32, "Port of the gRPC service.", required=True, proto=1),
-    service=f(STRING, "Service name sent in the gRPC health check request.", proto=2),
-    mode=f(STRING, "Reserved.", proto=3),
+    service=f(STRING, "Service name sent in the gRPC health check request.", proto=2, pointer=True),
+    mode=f(STRING, "Reserved.", proto=3, pointer=True),
 )
 
 Probe = struct(
     "io.k8s.api.core.v1.Probe",
     "A periodic health check of a container.",
-    exec=f(ExecAction, "Run a command; exit status 0 is healthy."),
-    httpGet=f(HTTPGetAction, "HTTP GET; a 2xx or 3xx answer is healthy."),
-    tcpSocket=f(TCPSocketAction, "TCP connect; an open port is healthy."),
-    grpc=f(GRPCAction, "gRPC health check."),
+    exec=f(ExecAction, "Run a command; exit status 0 is healthy.", proto=1, embed=1),
+    httpGet=f(HTTPGetAction, "HTTP GET; a 2xx or 3xx answer is healthy.", proto=2, embed=1),
+    tcpSocket=f(TCPSocketAction, "TCP connect; an open port is healthy.", proto=3, embed=1),
+    grpc=f(GRPCAction, "gRPC health check.", proto=4, embed=1),
     initialDelaySeconds=f(INT32, "Seconds after the container starts before the first probe.", proto=2),
     timeoutSeconds=f(INT32, "Seconds before a probe times out; defaults to 1.", proto=3),
     periodSeconds=f(INT32, "Seconds between probes; defaults to 10.", proto=4),
     successThreshold=f(INT32, "Consecutive successes needed after a failure; defaults to 1.", proto=5),
     failureThreshold=f(INT32, "Consecutive failures before giving up; defaults to 3.", proto=6),
     terminationGracePeriodSeconds=f(
-        INT64, "Grace period for a container killed by this probe, overriding the pod's.", proto=7
+        INT64,
+        "Grace period for a container killed by this probe, overriding the pod's.",
+        proto=7,
+        pointer=True,
     ),
 )
 
@@ -255,7 +260,7 @@ Lifecycle = struct(
     "Hooks run when a container starts and stops.",
     postStart=f(LifecycleHandler, "Hook run right after the container is created.", proto=1),
     preStop=f(LifecycleHandler, "Hook run before the container is stopped.", proto=2),
-    stopSignal=f(STRING, "Signal sent to stop the container.", proto=3),
+    stopSignal=f(STRING, "Signal sent to stop the container.", proto=3, pointer=True),
 )
 
 Capabilities = struct(
@@ -277,39 +282,45 @@ SELinuxOptions = struct(
 WindowsSecurityContextOptions = struct(
     "io.k8s.api.core.v1.WindowsSecurityContextOptions",
     "Windows-specific security options.",
-    gmsaCredentialSpecName=f(STRING, "Name of the GMSA credential spec to use.", proto=1),
-    gmsaCredentialSpec=f(STRING, "Inlined GMSA credential spec contents.", proto=2),
-    runAsUserName=f(STRING, "Windows user name the entrypoint runs as.", proto=3),
-    hostProcess=f(BOOL, "Run as a host process container.", proto=4),
+    gmsaCredentialSpecName=f(STRING, "Name of the GMSA credential spec to use.", proto=1, pointer=True),
+    gmsaCredentialSpec=f(STRING, "Inlined GMSA credential spec contents.", proto=2, pointer=True),
+    runAsUserName=f(STRING, "Windows user name the entrypoint runs as.", proto=3, pointer=True),
+    hostProcess=f(BOOL, "Run as a host process container.", proto=4, pointer=True),
 )
 
 SeccompProfile = struct(
     "io.k8s.api.core.v1.SeccompProfile",
     "The seccomp profile to apply.",
     type=f(STRING, "RuntimeDefault, Unconfined or Localhost.", required=True, proto=1),
-    localhostProfile=f(STRING, "Profile file on the node, used when type is Localhost.", proto=2),
+    localhostProfile=f(
+        STRING, "Profile file on the node, used when type is Localhost.", proto=2, pointer=True
+    ),
 )
 
 AppArmorProfile = struct(
     "io.k8s.api.core.v1.AppArmorProfile",
     "The AppArmor profile to apply.",
     type=f(STRING, "RuntimeDefault, Unconfined or Localhost.", required=True, proto=1),
-    localhostProfile=f(STRING, "Profile file on the node, used when type is Localhost.", proto=2),
+    localhostProfile=f(
+        STRING, "Profile file on the node, used when type is Localhost.", proto=2, pointer=True
+    ),
 )
 
 SecurityContext = struct(
     "io.k8s.api.core.v1.SecurityContext",
     "Security options of one container; they override the pod's.",
     capabilities=f(Capabilities, "Capabilities to add or drop.", proto=1),
-    privileged=f(BOOL, "Run with the host's full privileges.", proto=2),
+    privileged=f(BOOL, "Run with the host's full privileges.", proto=2, pointer=True),
     seLinuxOptions=f(SELinuxOptions, "SELinux context applied to the container.", proto=3),
     windowsOptions=f(WindowsSecurityContextOptions, "Windows-specific settings.", proto=10),
-    runAsUser=f(INT64, "UID the container process runs as.", proto=4),
-    runAsGroup=f(INT64, "GID the container process runs as.", proto=8),
-    runAsNonRoot=f(BOOL, "Refuse to start the container if it would run as UID 0.", proto=5),
-    readOnlyRootFilesystem=f(BOOL, "Mount the root filesystem read-only.", proto=6),
-    allowPrivilegeEscalation=f(BOOL, "Whether a process may gain more privileges than its parent.", proto=7),
-    procMount=f(STRING, "Default or Unmasked /proc.", proto=9),
+    runAsUser=f(INT64, "UID the container process runs as.", proto=4, pointer=True),
+    runAsGroup=f(INT64, "GID the container process runs as.", proto=8, pointer=True),
+    runAsNonRoot=f(BOOL, "Refuse to start the container if it would run as UID 0.", proto=5, pointer=True),
+    readOnlyRootFilesystem=f(BOOL, "Mount the root filesystem read-only.", proto=6, pointer=True),
+    allowPrivilegeEscalation=f(
+        BOOL, "Whether a process may gain more privileges than its parent.", proto=7, pointer=True
+    ),
+    procMount=f(STRING, "Default or Unmasked /proc.", proto=9, pointer=True),
     seccompProfile=f(SeccompProfile, "Seccomp profile to apply.", proto=11),
     appArmorProfile=f(AppArmorProfile, "AppArmor profile to apply.", proto=12),
 )
@@ -343,7 +354,7 @@ Container = struct(
     ),
     resources=f(ResourceRequirements, "Compute resources the container requests and is limited to.", proto=8),
     resizePolicy=f(list_of(ContainerResizePolicy), "How each resource may be resized in place.", proto=23),
-    restartPolicy=f(STRING, "For init containers, Always makes it a sidecar.", proto=24),
+    restartPolicy=f(STRING, "For init containers, Always makes it a sidecar.", proto=24, pointer=True),
     restartPolicyRules=f(
         list_of(ContainerRestartRule),
         "Rules deciding from the exit code whether the container restarts.",
@@ -393,11 +404,15 @@ Container = struct(
 EphemeralContainer = struct(
     "io.k8s.api.core.v1.EphemeralContainer",
     "A temporary container added to a running pod for debugging.",
-    name=f(STRING, "Name of the container, a DNS label unique within the pod.", required=True),
-    image=f(STRING, "Container image to run."),
-    command=f(list_of(STRING), "Entrypoint, replacing the image's ENTRYPOINT; $(VAR) is expanded."),
-    args=f(list_of(STRING), "Arguments, replacing the image's CMD; $(VAR) is expanded."),
-    workingDir=f(STRING, "Working directory; defaults to the image's."),
+    name=f(
+        STRING, "Name of the container, a DNS label unique within the pod.", required=True, proto=1, embed=1
+    ),
+    image=f(STRING, "Container image to run.", proto=2, embed=1),
+    command=f(
+        list_of(STRING), "Entrypoint, replacing the image's ENTRYPOINT; $(VAR) is expanded.", proto=3, embed=1
+    ),
+    args=f(list_of(STRING), "Arguments, replacing the image's CMD; $(VAR) is expanded.", proto=4, embed=1),
+    workingDir=f(STRING, "Working directory; defaults to the image's.", proto=5, embed=1),
     ports=f(
         list_of(ContainerPort),
         "Ports the container exposes; informational.",
@@ -405,8 +420,12 @@ EphemeralContainer = struct(
         key="containerPort",
         list_type="map",
         map_keys=("containerPort", "protocol"),
+        proto=6,
+        embed=1,
     ),
-    envFrom=f(list_of(EnvFromSource), "Sources whose keys all become environment variables."),
+    envFrom=f(
+        list_of(EnvFromSource), "Sources whose keys all become environment variables.", proto=19, embed=1
+    ),
     env=f(
         list_of(EnvVar),
         "Environment variables.",
@@ -414,12 +433,23 @@ EphemeralContainer = struct(
         key="name",
         list_type="map",
         map_keys=("name",),
+        proto=7,
+        embed=1,
     ),
-    resources=f(ResourceRequirements, "Compute resources the container requests and is limited to."),
-    resizePolicy=f(list_of(ContainerResizePolicy), "How each resource may be resized in place."),
-    restartPolicy=f(STRING, "For init containers, Always makes it a sidecar."),
+    resources=f(
+        ResourceRequirements, "Compute resources the container requests and is limited to.", proto=8, embed=1
+    ),
+    resizePolicy=f(
+        list_of(ContainerResizePolicy), "How each resource may be resized in place.", proto=23, embed=1
+    ),
+    restartPolicy=f(
+        STRING, "For init containers, Always makes it a sidecar.", proto=24, embed=1, pointer=True
+    ),
     restartPolicyRules=f(
-        list_of(ContainerRestartRule), "Rules deciding from the exit code whether the container restarts."
+        list_of(ContainerRestartRule),
+        "Rules deciding from the exit code whether the container restarts.",
+        proto=25,
+        embed=1,
     ),
     volumeMounts=f(
         list_of(VolumeMount),
@@ -428,6 +458,8 @@ EphemeralContainer = struct(
         key="mountPath",
         list_type="map",
         map_keys=("mountPath",),
+        proto=9,
+        embed=1,
     ),
     volumeDevices=f(
         list_of(VolumeDevice),
@@ -436,24 +468,35 @@ EphemeralContainer = struct(
         key="devicePath",
         list_type="map",
         map_keys=("devicePath",),
+        proto=21,
+        embed=1,
     ),
-    livenessProbe=f(Probe, "Check whose failure restarts the container."),
-    readinessProbe=f(Probe, "Check whose failure takes the pod out of service endpoints."),
-    startupProbe=f(Probe, "Check that must succeed before the other probes start."),
-    lifecycle=f(Lifecycle, "Hooks run at container start and stop."),
+    livenessProbe=f(Probe, "Check whose failure restarts the container.", proto=10, embed=1),
+    readinessProbe=f(Probe, "Check whose failure takes the pod out of service endpoints.", proto=11, embed=1),
+    startupProbe=f(Probe, "Check that must succeed before the other probes start.", proto=22, embed=1),
+    lifecycle=f(Lifecycle, "Hooks run at container start and stop.", proto=12, embed=1),
     terminationMessagePath=f(
-        STRING, "File whose contents become the termination message; defaults to /dev/termination-log."
+        STRING,
+        "File whose contents become the termination message; defaults to /dev/termination-log.",
+        proto=13,
+        embed=1,
     ),
     terminationMessagePolicy=f(
-        STRING, "File, or FallbackToLogsOnError to use the log tail when the file is empty."
+        STRING,
+        "File, or FallbackToLogsOnError to use the log tail when the file is empty.",
+        proto=20,
+        embed=1,
     ),
     imagePullPolicy=f(
-        STRING, "Always, Never or IfNotPresent; Always for :latest or untagged images, else IfNotPresent."
+        STRING,
+        "Always, Never or IfNotPresent; Always for :latest or untagged images, else IfNotPresent.",
+        proto=14,
+        embed=1,
     ),
-    securityContext=f(SecurityContext, "Security options of the container."),
-    stdin=f(BOOL, "Keep a stdin buffer open for the container."),
-    stdinOnce=f(BOOL, "Close stdin after the first attached client detaches."),
-    tty=f(BOOL, "Allocate a TTY."),
+    securityContext=f(SecurityContext, "Security options of the container.", proto=15, embed=1),
+    stdin=f(BOOL, "Keep a stdin buffer open for the container.", proto=16, embed=1),
+    stdinOnce=f(BOOL, "Close stdin after the first attached client detaches.", proto=17, embed=1),
+    tty=f(BOOL, "Allocate a TTY.", proto=18, embed=1),
     targetContainerName=f(
         STRING, "Container whose process namespace the ephemeral container joins.", proto=2
     ),
@@ -471,17 +514,25 @@ PodSecurityContext = struct(
     "Security options applied to every container of a pod.",
     seLinuxOptions=f(SELinuxOptions, "SELinux context applied to the container.", proto=1),
     windowsOptions=f(WindowsSecurityContextOptions, "Windows-specific settings.", proto=8),
-    runAsUser=f(INT64, "UID the container process runs as.", proto=2),
-    runAsGroup=f(INT64, "GID the container process runs as.", proto=6),
-    runAsNonRoot=f(BOOL, "Refuse to start the container if it would run as UID 0.", proto=3),
+    runAsUser=f(INT64, "UID the container process runs as.", proto=2, pointer=True),
+    runAsGroup=f(INT64, "GID the container process runs as.", proto=6, pointer=True),
+    runAsNonRoot=f(BOOL, "Refuse to start the container if it would run as UID 0.", proto=3, pointer=True),
     supplementalGroups=f(list_of(INT64), "Extra groups for the first process of every container.", proto=4),
-    supplementalGroupsPolicy=f(STRING, "Merge or Strict: how supplemental groups are computed.", proto=12),
-    fsGroup=f(INT64, "Group that owns the pod's volumes and is added to every container.", proto=5),
+    supplementalGroupsPolicy=f(
+        STRING, "Merge or Strict: how supplemental groups are computed.", proto=12, pointer=True
+    ),
+    fsGroup=f(
+        INT64, "Group that owns the pod's volumes and is added to every container.", proto=5, pointer=True
+    ),
     sysctls=f(list_of(Sysctl), "Namespaced sysctls set for the pod.", proto=7),
-    fsGroupChangePolicy=f(STRING, "OnRootMismatch or Always: when volume ownership is changed.", proto=9),
+    fsGroupChangePolicy=f(
+        STRING, "OnRootMismatch or Always: when volume ownership is changed.", proto=9, pointer=True
+    ),
     seccompProfile=f(SeccompProfile, "Seccomp profile to apply.", proto=10),
     appArmorProfile=f(AppArmorProfile, "AppArmor profile to apply.", proto=11),
-    seLinuxChangePolicy=f(STRING, "Recursive or MountOption: how SELinux labels reach volumes.", proto=13),
+    seLinuxChangePolicy=f(
+        STRING, "Recursive or MountOption: how SELinux labels reach volumes.", proto=13, pointer=True
+    ),
 )
 
 PreferredSchedulingTerm = struct(
@@ -565,7 +616,9 @@ Toleration = struct(
     operator=f(STRING, "Exists or Equal; defaults to Equal.", proto=2),
     value=f(STRING, "Taint value to match with Equal.", proto=3),
     effect=f(STRING, "Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute.", proto=4),
-    tolerationSeconds=f(INT64, "For NoExecute, how long the pod stays after the taint appears.", proto=5),
+    tolerationSeconds=f(
+        INT64, "For NoExecute, how long the pod stays after the taint appears.", proto=5, pointer=True
+    ),
 )
 
 HostAlias = struct(
@@ -579,7 +632,7 @@ PodDNSConfigOption = struct(
     "io.k8s.api.core.v1.PodDNSConfigOption",
     "A resolver option.",
     name=f(STRING, "Resolver option name.", proto=1),
-    value=f(STRING, "Resolver option value.", proto=2),
+    value=f(STRING, "Resolver option value.", proto=2, pointer=True),
 )
 
 PodDNSConfig = struct(
@@ -607,9 +660,11 @@ TopologySpreadConstraint = struct(
     topologyKey=f(STRING, "Node label whose values define the domains.", required=True, proto=2),
     whenUnsatisfiable=f(STRING, "DoNotSchedule or ScheduleAnyway.", required=True, proto=3),
     labelSelector=f(LabelSelector, "Label query over the pods counted.", proto=4),
-    minDomains=f(INT32, "Least number of eligible domains.", proto=5),
-    nodeAffinityPolicy=f(STRING, "Honor or Ignore the pod's node affinity when counting.", proto=6),
-    nodeTaintsPolicy=f(STRING, "Honor or Ignore node taints when counting.", proto=7),
+    minDomains=f(INT32, "Least number of eligible domains.", proto=5, pointer=True),
+    nodeAffinityPolicy=f(
+        STRING, "Honor or Ignore the pod's node affinity when counting.", proto=6, pointer=True
+    ),
+    nodeTaintsPolicy=f(STRING, "Honor or Ignore node taints when counting.", proto=7, pointer=True),
     matchLabelKeys=f(
         list_of(STRING),
         "Keys whose values are taken from this pod's labels and added to the selector.",
@@ -635,9 +690,9 @@ PodResourceClaim = struct(
     "io.k8s.api.core.v1.PodResourceClaim",
     "A dynamic resource claim made by a pod.",
     name=f(STRING, "Name of the claim within the pod.", required=True, proto=1),
-    resourceClaimName=f(STRING, "Name of the ResourceClaim.", proto=3),
+    resourceClaimName=f(STRING, "Name of the ResourceClaim.", proto=3, pointer=True),
     resourceClaimTemplateName=f(
-        STRING, "ResourceClaimTemplate from which a claim is made for this pod.", proto=4
+        STRING, "ResourceClaimTemplate from which a claim is made for this pod.", proto=4, pointer=True
     ),
 )
 
@@ -683,9 +738,11 @@ PodSpec = struct(
     ),
     restartPolicy=f(STRING, "Always, OnFailure or Never; defaults to Always.", proto=3),
     terminationGracePeriodSeconds=f(
-        INT64, "Seconds between the termination signal and the kill; defaults to 30.", proto=4
+        INT64, "Seconds between the termination signal and the kill; defaults to 30.", proto=4, pointer=True
     ),
-    activeDeadlineSeconds=f(INT64, "Seconds the pod may be active before the system fails it.", proto=5),
+    activeDeadlineSeconds=f(
+        INT64, "Seconds the pod may be active before the system fails it.", proto=5, pointer=True
+    ),
     dnsPolicy=f(
         STRING, "ClusterFirst, ClusterFirstWithHostNet, Default or None; defaults to ClusterFirst.", proto=6
     ),
@@ -695,13 +752,15 @@ PodSpec = struct(
     serviceAccountName=f(STRING, "ServiceAccount the pod runs as.", proto=8),
     serviceAccount=f(STRING, "Deprecated alias of serviceAccountName.", proto=9),
     automountServiceAccountToken=f(
-        BOOL, "Whether a service account token is mounted automatically.", proto=21
+        BOOL, "Whether a service account token is mounted automatically.", proto=21, pointer=True
     ),
     nodeName=f(STRING, "Node the pod is bound to; set by the scheduler.", proto=10),
     hostNetwork=f(BOOL, "Use the node's network namespace.", proto=11),
     hostPID=f(BOOL, "Use the node's PID namespace.", proto=12),
     hostIPC=f(BOOL, "Use the node's IPC namespace.", proto=13),
-    shareProcessNamespace=f(BOOL, "Share one PID namespace among the pod's containers.", proto=27),
+    shareProcessNamespace=f(
+        BOOL, "Share one PID namespace among the pod's containers.", proto=27, pointer=True
+    ),
     securityContext=f(PodSecurityContext, "Security options for the whole pod.", proto=14),
     imagePullSecrets=f(
         list_of(LocalObjectReference),
@@ -729,16 +788,21 @@ PodSpec = struct(
         proto=23,
     ),
     priorityClassName=f(STRING, "PriorityClass giving the pod its priority.", proto=24),
-    priority=f(INT32, "Priority value, resolved from priorityClassName at admission.", proto=25),
+    priority=f(
+        INT32, "Priority value, resolved from priorityClassName at admission.", proto=25, pointer=True
+    ),
     dnsConfig=f(PodDNSConfig, "DNS settings merged with those from dnsPolicy.", proto=26),
     readinessGates=f(
         list_of(PodReadinessGate), "Extra conditions that must be True for the pod to be ready.", proto=28
     ),
-    runtimeClassName=f(STRING, "RuntimeClass used to run the pod.", proto=29),
+    runtimeClassName=f(STRING, "RuntimeClass used to run the pod.", proto=29, pointer=True),
     enableServiceLinks=f(
-        BOOL, "Inject service environment variables in Docker-link style; defaults to true.", proto=30
+        BOOL,
+        "Inject service environment variables in Docker-link style; defaults to true.",
+        proto=30,
+        pointer=True,
     ),
-    preemptionPolicy=f(STRING, "Never or PreemptLowerPriority.", proto=31),
+    preemptionPolicy=f(STRING, "Never or PreemptLowerPriority.", proto=31, pointer=True),
     overhead=f(
         map_of(QUANTITY),
         "Resources used by the pod sandbox, set at admission from the RuntimeClass.",
@@ -753,9 +817,9 @@ PodSpec = struct(
         map_keys=("topologyKey", "whenUnsatisfiable"),
         proto=33,
     ),
-    setHostnameAsFQDN=f(BOOL, "Use the fully qualified domain name as the hostname.", proto=35),
+    setHostnameAsFQDN=f(BOOL, "Use the fully qualified domain name as the hostname.", proto=35, pointer=True),
     os=f(PodOS, "Operating system the pod needs.", proto=36),
-    hostUsers=f(BOOL, "Use the host's user namespace; false gives the pod its own.", proto=37),
+    hostUsers=f(BOOL, "Use the host's user namespace; false gives the pod its own.", proto=37, pointer=True),
     schedulingGates=f(
         list_of(PodSchedulingGate),
         "Gates that keep the pod from being scheduled while present.",
@@ -775,7 +839,7 @@ PodSpec = struct(
         proto=39,
     ),
     resources=f(ResourceRequirements, "Resources for the pod as a whole.", proto=40),
-    hostnameOverride=f(STRING, "Host name to use instead of the pod name.", proto=41),
+    hostnameOverride=f(STRING, "Host name to use instead of the pod name.", proto=41, pointer=True),
 )
 
 PodCondition = struct(
@@ -843,7 +907,7 @@ ContainerState = struct(
 ImageVolumeStatus = struct(
     "io.k8s.api.core.v1.ImageVolumeStatus",
     "Status of an image volume.",
-    imageRef=f(STRING, "Digest of the mounted image.", proto=1),
+    imageRef=f(STRING, "Digest of the mounted image.", proto=1, required=True),
 )
 
 VolumeStatus = struct(
@@ -862,6 +926,7 @@ VolumeMountStatus = struct(
         STRING,
         "Whether a read-only mount is read-only recursively: Disabled, IfPossible or Enabled.",
         proto=4,
+        pointer=True,
     ),
     volumeStatus=f(VolumeStatus, "Status of the volume behind the mount.", proto=5),
 )
@@ -885,7 +950,7 @@ ResourceHealth = struct(
     "Health of one device.",
     resourceID=f(STRING, "Identifier of the device.", required=True, proto=1),
     health=f(STRING, "Health of the resource: Healthy, Unhealthy or Unknown.", proto=2),
-    message=f(STRING, "Human-readable explanation.", proto=6),
+    message=f(STRING, "Human-readable explanation.", proto=6, pointer=True),
 )
 
 ResourceStatus = struct(
@@ -912,7 +977,7 @@ ContainerStatus = struct(
     image=f(STRING, "Image the container runs.", required=True, proto=6),
     imageID=f(STRING, "Image ID the container runs.", required=True, proto=7),
     containerID=f(STRING, "Runtime's identifier of the container, as <type>://<id>.", proto=8),
-    started=f(BOOL, "Whether the container has passed its startup probe.", proto=9),
+    started=f(BOOL, "Whether the container has passed its startup probe.", proto=9, pointer=True),
     allocatedResources=f(map_of(QUANTITY), "Resources the node allocated to the container.", proto=10),
     resources=f(ResourceRequirements, "Resources actually configured for the running container.", proto=11),
     volumeMounts=f(
@@ -934,14 +999,14 @@ ContainerStatus = struct(
         map_keys=("name",),
         proto=14,
     ),
-    stopSignal=f(STRING, "Signal the container is stopped with.", proto=15),
+    stopSignal=f(STRING, "Signal the container is stopped with.", proto=15, pointer=True),
 )
 
 PodResourceClaimStatus = struct(
     "io.k8s.api.core.v1.PodResourceClaimStatus",
     "The claim made for one of the pod's resource claims.",
     name=f(STRING, "Name of the entry in spec.resourceClaims.", required=True, proto=1),
-    resourceClaimName=f(STRING, "Name of the ResourceClaim.", proto=2),
+    resourceClaimName=f(STRING, "Name of the ResourceClaim.", proto=2, pointer=True),
 )
 
 PodStatus = struct(
@@ -979,7 +1044,7 @@ PodStatus = struct(
         map_keys=("ip",),
         proto=12,
     ),
-    startTime=f(TIME, "When the kubelet accepted the pod.", proto=7),
+    startTime=f(TIME, "When the kubelet accepted the pod.", proto=7, pointer=True),
     initContainerStatuses=f(list_of(ContainerStatus), "Status of each init container.", proto=10),
     containerStatuses=f(list_of(ContainerStatus), "Status of each container.", proto=8),
     qosClass=f(STRING, "Guaranteed, Burstable or BestEffort, from the resource requirements.", proto=9),
@@ -1008,7 +1073,7 @@ PodTemplateSpec = struct(
 ReplicationControllerSpec = struct(
     "io.k8s.api.core.v1.ReplicationControllerSpec",
     "Desired state of a replication controller.",
-    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1),
+    replicas=f(INT32, "Desired number of pods; defaults to 1.", proto=1, pointer=True),
     minReadySeconds=f(
         INT32, "Seconds a new pod must be ready, without crashing, before it counts as available.", proto=4
     ),

@@ -34,7 +34,7 @@ TypedLocalObjectReference = struct(
     CORE + "TypedLocalObjectReference",
     "Names an object of a given kind in the same namespace.",
     map_type="atomic",
-    apiGroup=f(STRING, "API group of the kind; empty for the core group.", proto=1),
+    apiGroup=f(STRING, "API group of the kind; empty for the core group.", proto=1, pointer=True),
     kind=f(STRING, "Kind of the referenced object.", required=True, proto=2),
     name=f(STRING, "Name of the referenced object.", required=True, proto=3),
 )
@@ -49,7 +49,7 @@ Taint = struct(
     effect=f(
         enum(*TAINT_EFFECTS), "What happens to pods that do not tolerate the taint.", required=True, proto=3
     ),
-    timeAdded=f(TIME, "When a NoExecute taint was put on the node.", proto=4),
+    timeAdded=f(TIME, "When a NoExecute taint was put on the node.", proto=4, pointer=True),
 )
 
 NodeSelectorRequirement = struct(

@@ -57,7 +57,7 @@ ServicePort = struct(
     "One port the service exposes and where it forwards.",
     name=f(STRING, "DNS label naming the port; required when the service has several.", proto=1),
     protocol=f(PROTOCOL, "IP protocol of the port; TCP by default.", proto=2),
-    appProtocol=f(STRING, "Application protocol hint (e.g. kubernetes.io/h2c).", proto=6),
+    appProtocol=f(STRING, "Application protocol hint (e.g. kubernetes.io/h2c).", proto=6, pointer=True),
     port=f(INT32, "Port number on the service's virtual IP.", required=True, proto=3),
     targetPort=f(INT_OR_STRING, "Pod port number or named container port; defaults to port.", proto=4),
     nodePort=f(INT32, "Port opened on every node for NodePort and LoadBalancer services.", proto=5),
@@ -66,7 +66,9 @@ ServicePort = struct(
 ClientIPConfig = struct(
     CORE + "ClientIPConfig",
     "Stickiness settings by client address.",
-    timeoutSeconds=f(INT32, "How long a client stays pinned to one endpoint (1..86400).", proto=1),
+    timeoutSeconds=f(
+        INT32, "How long a client stays pinned to one endpoint (1..86400).", proto=1, pointer=True
+    ),
 )
 
 SessionAffinityConfig = struct(
@@ -132,13 +134,18 @@ ServiceSpec = struct(
         enum("PreferDualStack", "RequireDualStack", "SingleStack"),
         "How many IP families the service gets.",
         proto=17,
+        pointer=True,
     ),
-    allocateLoadBalancerNodePorts=f(BOOL, "Whether a LoadBalancer service gets node ports.", proto=20),
-    loadBalancerClass=f(STRING, "Which load balancer implementation serves the service.", proto=21),
+    allocateLoadBalancerNodePorts=f(
+        BOOL, "Whether a LoadBalancer service gets node ports.", proto=20, pointer=True
+    ),
+    loadBalancerClass=f(
+        STRING, "Which load balancer implementation serves the service.", proto=21, pointer=True
+    ),
     internalTrafficPolicy=f(
-        enum("Cluster", "Local"), "Whether in-cluster traffic may leave the node.", proto=22
+        enum("Cluster", "Local"), "Whether in-cluster traffic may leave the node.", proto=22, pointer=True
     ),
-    trafficDistribution=f(STRING, "Preference for topologically close endpoints.", proto=23),
+    trafficDistribution=f(STRING, "Preference for topologically close endpoints.", proto=23, pointer=True),
 )
 
 PortStatus = struct(
@@ -146,7 +153,7 @@ PortStatus = struct(
     "Outcome for one port of a load balancer.",
     port=f(INT32, "Port number.", required=True, proto=1),
     protocol=f(PROTOCOL, "Port protocol.", required=True, proto=2),
-    error=f(STRING, "Problem with the port, CamelCase, empty when none.", proto=3),
+    error=f(STRING, "Problem with the port, CamelCase, empty when none.", proto=3, pointer=True),
 )
 
 LoadBalancerIngress = struct(
@@ -154,7 +161,7 @@ LoadBalancerIngress = struct(
     "One entry point of a load balancer.",
     ip=f(STRING, "Address of the entry point.", proto=1),
     hostname=f(STRING, "DNS name of the entry point.", proto=2),
-    ipMode=f(enum("Proxy", "VIP"), "How traffic for the IP reaches the nodes.", proto=3),
+    ipMode=f(enum("Proxy", "VIP"), "How traffic for the IP reaches the nodes.", proto=3, pointer=True),
     ports=f(list_of(PortStatus), "Per-port status.", list_type="atomic", proto=4),
 )
 

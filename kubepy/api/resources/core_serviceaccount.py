@@ -32,7 +32,9 @@ ServiceAccount = kind_struct(
             list_type="atomic",
             proto=3,
         ),
-        "automountServiceAccountToken": f(BOOL, "Whether pods get an API token mounted by default.", proto=4),
+        "automountServiceAccountToken": f(
+            BOOL, "Whether pods get an API token mounted by default.", proto=4, pointer=True
+        ),
     },
 )
 

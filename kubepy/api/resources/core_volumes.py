@@ -24,6 +24,7 @@ HostPathVolumeSource = struct(
         STRING,
         'What must exist at the path: "", DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice or BlockDevice.',
         proto=2,
+        pointer=True,
     ),
 )
 
@@ -33,7 +34,7 @@ EmptyDirVolumeSource = struct(
     medium=f(
         STRING, 'Storage medium backing the directory: "" for the node\'s disk, Memory for tmpfs.', proto=1
     ),
-    sizeLimit=f(QUANTITY, "Upper bound on the space the directory may use.", proto=2),
+    sizeLimit=f(QUANTITY, "Upper bound on the space the directory may use.", proto=2, pointer=True),
 )
 
 GCEPersistentDiskVolumeSource = struct(
@@ -67,7 +68,7 @@ KeyToPath = struct(
     "Maps one key of a Secret or ConfigMap to a file path.",
     key=f(STRING, "Key of the source object to project.", required=True, proto=1),
     path=f(STRING, "Relative file path the key is written to.", required=True, proto=2),
-    mode=f(INT32, "Permission bits for this file, 0000 to 0777.", proto=3),
+    mode=f(INT32, "Permission bits for this file, 0000 to 0777.", proto=3, pointer=True),
 )
 
 SecretVolumeSource = struct(
@@ -79,8 +80,12 @@ SecretVolumeSource = struct(
         "Keys to project, each onto its own file path; unlisted keys are left out.",
         proto=2,
     ),
-    defaultMode=f(INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=3),
-    optional=f(BOOL, "When true, the pod starts even if the Secret or its keys are missing.", proto=4),
+    defaultMode=f(
+        INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=3, pointer=True
+    ),
+    optional=f(
+        BOOL, "When true, the pod starts even if the Secret or its keys are missing.", proto=4, pointer=True
+    ),
 )
 
 NFSVolumeSource = struct(
@@ -104,7 +109,7 @@ ISCSIVolumeSource = struct(
     chapAuthDiscovery=f(BOOL, "Use CHAP for iSCSI discovery.", proto=8),
     chapAuthSession=f(BOOL, "Use CHAP for the iSCSI session.", proto=11),
     secretRef=f(LocalObjectReference, "Secret holding the credentials for this volume.", proto=10),
-    initiatorName=f(STRING, "Custom iSCSI initiator name.", proto=12),
+    initiatorName=f(STRING, "Custom iSCSI initiator name.", proto=12, pointer=True),
 )
 
 GlusterfsVolumeSource = struct(
@@ -195,21 +200,23 @@ DownwardAPIVolumeFile = struct(
     path=f(STRING, "Relative path of the file to create.", required=True, proto=1),
     fieldRef=f(ObjectFieldSelector, "Pod field to write into the file.", proto=2),
     resourceFieldRef=f(ResourceFieldSelector, "Container resource to write into the file.", proto=3),
-    mode=f(INT32, "Permission bits for this file, 0000 to 0777.", proto=4),
+    mode=f(INT32, "Permission bits for this file, 0000 to 0777.", proto=4, pointer=True),
 )
 
 DownwardAPIVolumeSource = struct(
     "io.k8s.api.core.v1.DownwardAPIVolumeSource",
     "Files with pod metadata and container resources.",
     items=f(list_of(DownwardAPIVolumeFile), "Files to create, each from a pod field or resource.", proto=1),
-    defaultMode=f(INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=2),
+    defaultMode=f(
+        INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=2, pointer=True
+    ),
 )
 
 FCVolumeSource = struct(
     "io.k8s.api.core.v1.FCVolumeSource",
     "A Fibre Channel disk.",
     targetWWNs=f(list_of(STRING), "Fibre Channel target world wide names.", proto=1),
-    lun=f(INT32, "Target logical unit number.", proto=2),
+    lun=f(INT32, "Target logical unit number.", proto=2, pointer=True),
     fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=3),
     readOnly=f(BOOL, "Mount read-only when true.", proto=4),
     wwids=f(list_of(STRING), "Fibre Channel volume world wide identifiers.", proto=5),
@@ -226,14 +233,21 @@ AzureFileVolumeSource = struct(
 ConfigMapVolumeSource = struct(
     "io.k8s.api.core.v1.ConfigMapVolumeSource",
     "Files made from the keys of a ConfigMap.",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
     items=f(
         list_of(KeyToPath),
         "Keys to project, each onto its own file path; unlisted keys are left out.",
         proto=2,
     ),
-    defaultMode=f(INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=3),
-    optional=f(BOOL, "When true, the pod starts even if the ConfigMap or its keys are missing.", proto=4),
+    defaultMode=f(
+        INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=3, pointer=True
+    ),
+    optional=f(
+        BOOL,
+        "When true, the pod starts even if the ConfigMap or its keys are missing.",
+        proto=4,
+        pointer=True,
+    ),
 )
 
 VsphereVirtualDiskVolumeSource = struct(
@@ -261,10 +275,10 @@ AzureDiskVolumeSource = struct(
     "An Azure data disk.",
     diskName=f(STRING, "Name of the data disk in blob storage.", required=True, proto=1),
     diskURI=f(STRING, "URI of the data disk in blob storage.", required=True, proto=2),
-    cachingMode=f(STRING, "Host caching: None, ReadOnly or ReadWrite.", proto=3),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=4),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=5),
-    kind=f(STRING, "Shared, Dedicated or Managed.", proto=6),
+    cachingMode=f(STRING, "Host caching: None, ReadOnly or ReadWrite.", proto=3, pointer=True),
+    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=4, pointer=True),
+    readOnly=f(BOOL, "Mount read-only when true.", proto=5, pointer=True),
+    kind=f(STRING, "Shared, Dedicated or Managed.", proto=6, pointer=True),
 )
 
 PhotonPersistentDiskVolumeSource = struct(
@@ -277,9 +291,9 @@ PhotonPersistentDiskVolumeSource = struct(
 SecretProjection = struct(
     "io.k8s.api.core.v1.SecretProjection",
     "Keys of a Secret projected into a projected volume.",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
     items=f(list_of(KeyToPath), "Keys of the Secret to project; unlisted keys are left out.", proto=2),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=4),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=4, pointer=True),
 )
 
 DownwardAPIProjection = struct(
@@ -291,9 +305,9 @@ DownwardAPIProjection = struct(
 ConfigMapProjection = struct(
     "io.k8s.api.core.v1.ConfigMapProjection",
     "Keys of a ConfigMap projected into a projected volume.",
-    name=f(STRING, "Name of the referenced object in the same namespace."),
+    name=f(STRING, "Name of the referenced object in the same namespace.", proto=1, embed=1),
     items=f(list_of(KeyToPath), "Keys of the ConfigMap to project; unlisted keys are left out.", proto=2),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=4),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=4, pointer=True),
 )
 
 ServiceAccountTokenProjection = struct(
@@ -301,7 +315,10 @@ ServiceAccountTokenProjection = struct(
     "A service account token projected into a projected volume.",
     audience=f(STRING, "Audience the token is meant for; defaults to the apiserver.", proto=1),
     expirationSeconds=f(
-        INT64, "Requested token lifetime; the kubelet rotates the token before it ends.", proto=2
+        INT64,
+        "Requested token lifetime; the kubelet rotates the token before it ends.",
+        proto=2,
+        pointer=True,
     ),
     path=f(STRING, "Relative file path the token is written to.", required=True, proto=3),
 )
@@ -309,19 +326,19 @@ ServiceAccountTokenProjection = struct(
 ClusterTrustBundleProjection = struct(
     "io.k8s.api.core.v1.ClusterTrustBundleProjection",
     "Certificates of ClusterTrustBundles projected into a file.",
-    name=f(STRING, "Name of a single ClusterTrustBundle to project.", proto=1),
-    signerName=f(STRING, "Name of the signer issuing the certificate.", proto=2),
+    name=f(STRING, "Name of a single ClusterTrustBundle to project.", proto=1, pointer=True),
+    signerName=f(STRING, "Name of the signer issuing the certificate.", proto=2, pointer=True),
     labelSelector=f(LabelSelector, "Select ClusterTrustBundles of signerName by labels.", proto=3),
-    optional=f(BOOL, "When true, a missing source is not an error.", proto=5),
+    optional=f(BOOL, "When true, a missing source is not an error.", proto=5, pointer=True),
     path=f(STRING, "Relative file path the bundle is written to.", required=True, proto=4),
 )
 
 PodCertificateProjection = struct(
     "io.k8s.api.core.v1.PodCertificateProjection",
     "A key and certificate issued for the pod, projected into files.",
-    signerName=f(STRING, "Name of the signer issuing the certificate.", proto=1),
-    keyType=f(STRING, "Kind of private key to generate.", proto=2),
-    maxExpirationSeconds=f(INT32, "Longest certificate lifetime to request.", proto=3),
+    signerName=f(STRING, "Name of the signer issuing the certificate.", proto=1, required=True),
+    keyType=f(STRING, "Kind of private key to generate.", proto=2, required=True),
+    maxExpirationSeconds=f(INT32, "Longest certificate lifetime to request.", proto=3, pointer=True),
     credentialBundlePath=f(STRING, "File holding the key and certificate chain together.", proto=4),
     keyPath=f(STRING, "File holding the private key.", proto=5),
     certificateChainPath=f(STRING, "File holding the certificate chain.", proto=6),
@@ -347,7 +364,9 @@ ProjectedVolumeSource = struct(
     "io.k8s.api.core.v1.ProjectedVolumeSource",
     "Several sources merged into one directory.",
     sources=f(list_of(VolumeProjection), "Sources merged into the one volume.", proto=1),
-    defaultMode=f(INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=2),
+    defaultMode=f(
+        INT32, "Permission bits for files created in the volume, 0000 to 0777.", proto=2, pointer=True
+    ),
 )
 
 PortworxVolumeSource = struct(
@@ -389,8 +408,8 @@ CSIVolumeSource = struct(
     "io.k8s.api.core.v1.CSIVolumeSource",
     "An ephemeral volume served by a CSI driver.",
     driver=f(STRING, "Name of the driver serving the volume.", required=True, proto=1),
-    readOnly=f(BOOL, "Mount read-only; defaults to false.", proto=2),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=3),
+    readOnly=f(BOOL, "Mount read-only; defaults to false.", proto=2, pointer=True),
+    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=3, pointer=True),
     volumeAttributes=f(map_of(STRING), "Driver-specific attributes.", proto=4),
     nodePublishSecretRef=f(
         LocalObjectReference, "Secret passed to the driver when publishing the volume on a node.", proto=5
@@ -407,11 +426,16 @@ VolumeResourceRequirements = struct(
 TypedObjectReference = struct(
     "io.k8s.api.core.v1.TypedObjectReference",
     "A reference to an object of a given kind, possibly in another namespace.",
-    apiGroup=f(STRING, "API group of the referenced object; empty for the core group.", proto=1),
+    apiGroup=f(
+        STRING, "API group of the referenced object; empty for the core group.", proto=1, pointer=True
+    ),
     kind=f(STRING, "Kind of the referenced object.", required=True, proto=2),
     name=f(STRING, "Name of the referenced object.", required=True, proto=3),
     namespace=f(
-        STRING, "Namespace of the referenced object; needs a ReferenceGrant when different.", proto=4
+        STRING,
+        "Namespace of the referenced object; needs a ReferenceGrant when different.",
+        proto=4,
+        pointer=True,
     ),
 )
 
@@ -422,8 +446,10 @@ PersistentVolumeClaimSpec = struct(
     selector=f(LabelSelector, "Label query over volumes that may be bound.", proto=4),
     resources=f(VolumeResourceRequirements, "Storage the claim requests.", proto=2),
     volumeName=f(STRING, "Binds the claim to this PersistentVolume.", proto=3),
-    storageClassName=f(STRING, "StorageClass required by the claim; empty means none.", proto=5),
-    volumeMode=f(STRING, "Filesystem or Block; defaults to Filesystem.", proto=6),
+    storageClassName=f(
+        STRING, "StorageClass required by the claim; empty means none.", proto=5, pointer=True
+    ),
+    volumeMode=f(STRING, "Filesystem or Block; defaults to Filesystem.", proto=6, pointer=True),
     dataSource=f(
         TypedLocalObjectReference,
         "Object to populate the new volume from, such as a VolumeSnapshot or another claim.",
@@ -432,7 +458,7 @@ PersistentVolumeClaimSpec = struct(
     dataSourceRef=f(
         TypedObjectReference, "Populator object to fill the new volume from, of any kind.", proto=8
     ),
-    volumeAttributesClassName=f(STRING, "VolumeAttributesClass the claim uses.", proto=9),
+    volumeAttributesClassName=f(STRING, "VolumeAttributesClass the claim uses.", proto=9, pointer=True),
 )
 
 PersistentVolumeClaimTemplate = struct(
@@ -463,38 +489,51 @@ Volume = struct(
     "io.k8s.api.core.v1.Volume",
     "A named volume of a pod that its containers can mount.",
     name=f(STRING, "Name of the volume, a DNS label unique within the pod.", required=True, proto=1),
-    hostPath=f(HostPathVolumeSource, "File or directory of the node."),
-    emptyDir=f(EmptyDirVolumeSource, "Empty directory living as long as the pod."),
-    gcePersistentDisk=f(GCEPersistentDiskVolumeSource, "GCE persistent disk attached to the node."),
-    awsElasticBlockStore=f(AWSElasticBlockStoreVolumeSource, "AWS EBS volume attached to the node."),
-    gitRepo=f(GitRepoVolumeSource, "Deprecated: a git repository cloned into an empty directory."),
-    secret=f(SecretVolumeSource, "Secret whose keys become files."),
-    nfs=f(NFSVolumeSource, "NFS export."),
-    iscsi=f(ISCSIVolumeSource, "iSCSI disk."),
-    glusterfs=f(GlusterfsVolumeSource, "Glusterfs mount."),
-    persistentVolumeClaim=f(
-        PersistentVolumeClaimVolumeSource, "Claim for a PersistentVolume in the pod's namespace."
+    hostPath=f(HostPathVolumeSource, "File or directory of the node.", proto=1, embed=2),
+    emptyDir=f(EmptyDirVolumeSource, "Empty directory living as long as the pod.", proto=2, embed=2),
+    gcePersistentDisk=f(
+        GCEPersistentDiskVolumeSource, "GCE persistent disk attached to the node.", proto=3, embed=2
     ),
-    rbd=f(RBDVolumeSource, "Ceph RADOS block device."),
-    flexVolume=f(FlexVolumeSource, "Volume provided by a FlexVolume driver."),
-    cinder=f(CinderVolumeSource, "OpenStack Cinder volume."),
-    cephfs=f(CephFSVolumeSource, "Ceph filesystem mount."),
-    flocker=f(FlockerVolumeSource, "Flocker dataset."),
-    downwardAPI=f(DownwardAPIVolumeSource, "Files with pod metadata and resources."),
-    fc=f(FCVolumeSource, "Fibre Channel disk."),
-    azureFile=f(AzureFileVolumeSource, "Azure File share."),
-    configMap=f(ConfigMapVolumeSource, "ConfigMap whose keys become files."),
-    vsphereVolume=f(VsphereVirtualDiskVolumeSource, "vSphere disk."),
-    quobyte=f(QuobyteVolumeSource, "Quobyte mount."),
-    azureDisk=f(AzureDiskVolumeSource, "Azure data disk."),
-    photonPersistentDisk=f(PhotonPersistentDiskVolumeSource, "Photon Controller persistent disk."),
-    projected=f(ProjectedVolumeSource, "Several sources projected into one directory."),
-    portworxVolume=f(PortworxVolumeSource, "Portworx volume."),
-    scaleIO=f(ScaleIOVolumeSource, "ScaleIO volume."),
-    storageos=f(StorageOSVolumeSource, "StorageOS volume."),
-    csi=f(CSIVolumeSource, "Volume served by a CSI driver."),
-    ephemeral=f(EphemeralVolumeSource, "Volume from a claim made for this pod and removed with it."),
-    image=f(ImageVolumeSource, "Image or artifact mounted read-only."),
+    awsElasticBlockStore=f(
+        AWSElasticBlockStoreVolumeSource, "AWS EBS volume attached to the node.", proto=4, embed=2
+    ),
+    gitRepo=f(
+        GitRepoVolumeSource, "Deprecated: a git repository cloned into an empty directory.", proto=5, embed=2
+    ),
+    secret=f(SecretVolumeSource, "Secret whose keys become files.", proto=6, embed=2),
+    nfs=f(NFSVolumeSource, "NFS export.", proto=7, embed=2),
+    iscsi=f(ISCSIVolumeSource, "iSCSI disk.", proto=8, embed=2),
+    glusterfs=f(GlusterfsVolumeSource, "Glusterfs mount.", proto=9, embed=2),
+    persistentVolumeClaim=f(
+        PersistentVolumeClaimVolumeSource,
+        "Claim for a PersistentVolume in the pod's namespace.",
+        proto=10,
+        embed=2,
+    ),
+    rbd=f(RBDVolumeSource, "Ceph RADOS block device.", proto=11, embed=2),
+    flexVolume=f(FlexVolumeSource, "Volume provided by a FlexVolume driver.", proto=12, embed=2),
+    cinder=f(CinderVolumeSource, "OpenStack Cinder volume.", proto=13, embed=2),
+    cephfs=f(CephFSVolumeSource, "Ceph filesystem mount.", proto=14, embed=2),
+    flocker=f(FlockerVolumeSource, "Flocker dataset.", proto=15, embed=2),
+    downwardAPI=f(DownwardAPIVolumeSource, "Files with pod metadata and resources.", proto=16, embed=2),
+    fc=f(FCVolumeSource, "Fibre Channel disk.", proto=17, embed=2),
+    azureFile=f(AzureFileVolumeSource, "Azure File share.", proto=18, embed=2),
+    configMap=f(ConfigMapVolumeSource, "ConfigMap whose keys become files.", proto=19, embed=2),
+    vsphereVolume=f(VsphereVirtualDiskVolumeSource, "vSphere disk.", proto=20, embed=2),
+    quobyte=f(QuobyteVolumeSource, "Quobyte mount.", proto=21, embed=2),
+    azureDisk=f(AzureDiskVolumeSource, "Azure data disk.", proto=22, embed=2),
+    photonPersistentDisk=f(
+        PhotonPersistentDiskVolumeSource, "Photon Controller persistent disk.", proto=23, embed=2
+    ),
+    projected=f(ProjectedVolumeSource, "Several sources projected into one directory.", proto=26, embed=2),
+    portworxVolume=f(PortworxVolumeSource, "Portworx volume.", proto=24, embed=2),
+    scaleIO=f(ScaleIOVolumeSource, "ScaleIO volume.", proto=25, embed=2),
+    storageos=f(StorageOSVolumeSource, "StorageOS volume.", proto=27, embed=2),
+    csi=f(CSIVolumeSource, "Volume served by a CSI driver.", proto=28, embed=2),
+    ephemeral=f(
+        EphemeralVolumeSource, "Volume from a claim made for this pod and removed with it.", proto=29, embed=2
+    ),
+    image=f(ImageVolumeSource, "Image or artifact mounted read-only.", proto=30, embed=2),
 )
 
 GlusterfsPersistentVolumeSource = struct(
@@ -503,7 +542,9 @@ GlusterfsPersistentVolumeSource = struct(
     endpoints=f(STRING, "Endpoints object naming the Glusterfs servers.", required=True, proto=1),
     path=f(STRING, "Glusterfs volume path.", required=True, proto=2),
     readOnly=f(BOOL, "Mount read-only when true.", proto=3),
-    endpointsNamespace=f(STRING, "Namespace of the Endpoints object; defaults to the claim's.", proto=4),
+    endpointsNamespace=f(
+        STRING, "Namespace of the Endpoints object; defaults to the claim's.", proto=4, pointer=True
+    ),
 )
 
 SecretReference = struct(
@@ -540,7 +581,7 @@ ISCSIPersistentVolumeSource = struct(
     chapAuthDiscovery=f(BOOL, "Use CHAP for iSCSI discovery.", proto=8),
     chapAuthSession=f(BOOL, "Use CHAP for the iSCSI session.", proto=11),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=10),
-    initiatorName=f(STRING, "Custom iSCSI initiator name.", proto=12),
+    initiatorName=f(STRING, "Custom iSCSI initiator name.", proto=12, pointer=True),
 )
 
 CinderPersistentVolumeSource = struct(
@@ -579,7 +620,7 @@ AzureFilePersistentVolumeSource = struct(
     secretName=f(STRING, "Name of the Secret to use.", required=True, proto=1),
     shareName=f(STRING, "Azure file share name.", required=True, proto=2),
     readOnly=f(BOOL, "Mount read-only when true.", proto=3),
-    secretNamespace=f(STRING, "Namespace of the Secret; defaults to the pod's.", proto=4),
+    secretNamespace=f(STRING, "Namespace of the Secret; defaults to the pod's.", proto=4, pointer=True),
 )
 
 ScaleIOPersistentVolumeSource = struct(
@@ -601,7 +642,7 @@ LocalVolumeSource = struct(
     "io.k8s.api.core.v1.LocalVolumeSource",
     "A disk or directory local to one node.",
     path=f(STRING, "Path of the directory or block device on the node.", required=True, proto=1),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=2),
+    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=2, pointer=True),
 )
 
 StorageOSPersistentVolumeSource = struct(
@@ -649,28 +690,36 @@ PersistentVolumeSpec = struct(
     "io.k8s.api.core.v1.PersistentVolumeSpec",
     "Desired state of a persistent volume.",
     capacity=f(map_of(QUANTITY), "Size and other resources of the volume.", proto=1),
-    gcePersistentDisk=f(GCEPersistentDiskVolumeSource, "GCE persistent disk attached to the node."),
-    awsElasticBlockStore=f(AWSElasticBlockStoreVolumeSource, "AWS EBS volume attached to the node."),
-    hostPath=f(HostPathVolumeSource, "Directory of the node; for single-node testing only."),
-    glusterfs=f(GlusterfsPersistentVolumeSource, "Glusterfs mount."),
-    nfs=f(NFSVolumeSource, "NFS export."),
-    rbd=f(RBDPersistentVolumeSource, "Ceph RADOS block device."),
-    iscsi=f(ISCSIPersistentVolumeSource, "iSCSI disk."),
-    cinder=f(CinderPersistentVolumeSource, "OpenStack Cinder volume."),
-    cephfs=f(CephFSPersistentVolumeSource, "Ceph filesystem mount."),
-    fc=f(FCVolumeSource, "Fibre Channel disk."),
-    flocker=f(FlockerVolumeSource, "Flocker dataset."),
-    flexVolume=f(FlexPersistentVolumeSource, "Volume provided by a FlexVolume driver."),
-    azureFile=f(AzureFilePersistentVolumeSource, "Azure File share."),
-    vsphereVolume=f(VsphereVirtualDiskVolumeSource, "vSphere disk."),
-    quobyte=f(QuobyteVolumeSource, "Quobyte mount."),
-    azureDisk=f(AzureDiskVolumeSource, "Azure data disk."),
-    photonPersistentDisk=f(PhotonPersistentDiskVolumeSource, "Photon Controller persistent disk."),
-    portworxVolume=f(PortworxVolumeSource, "Portworx volume."),
-    scaleIO=f(ScaleIOPersistentVolumeSource, "ScaleIO volume."),
-    local=f(LocalVolumeSource, "Local disk or directory of one node."),
-    storageos=f(StorageOSPersistentVolumeSource, "StorageOS volume."),
-    csi=f(CSIPersistentVolumeSource, "Volume served by a CSI driver."),
+    gcePersistentDisk=f(
+        GCEPersistentDiskVolumeSource, "GCE persistent disk attached to the node.", proto=1, embed=2
+    ),
+    awsElasticBlockStore=f(
+        AWSElasticBlockStoreVolumeSource, "AWS EBS volume attached to the node.", proto=2, embed=2
+    ),
+    hostPath=f(
+        HostPathVolumeSource, "Directory of the node; for single-node testing only.", proto=3, embed=2
+    ),
+    glusterfs=f(GlusterfsPersistentVolumeSource, "Glusterfs mount.", proto=4, embed=2),
+    nfs=f(NFSVolumeSource, "NFS export.", proto=5, embed=2),
+    rbd=f(RBDPersistentVolumeSource, "Ceph RADOS block device.", proto=6, embed=2),
+    iscsi=f(ISCSIPersistentVolumeSource, "iSCSI disk.", proto=7, embed=2),
+    cinder=f(CinderPersistentVolumeSource, "OpenStack Cinder volume.", proto=8, embed=2),
+    cephfs=f(CephFSPersistentVolumeSource, "Ceph filesystem mount.", proto=9, embed=2),
+    fc=f(FCVolumeSource, "Fibre Channel disk.", proto=10, embed=2),
+    flocker=f(FlockerVolumeSource, "Flocker dataset.", proto=11, embed=2),
+    flexVolume=f(FlexPersistentVolumeSource, "Volume provided by a FlexVolume driver.", proto=12, embed=2),
+    azureFile=f(AzureFilePersistentVolumeSource, "Azure File share.", proto=13, embed=2),
+    vsphereVolume=f(VsphereVirtualDiskVolumeSource, "vSphere disk.", proto=14, embed=2),
+    quobyte=f(QuobyteVolumeSource, "Quobyte mount.", proto=15, embed=2),
+    azureDisk=f(AzureDiskVolumeSource, "Azure data disk.", proto=16, embed=2),
+    photonPersistentDisk=f(
+        PhotonPersistentDiskVolumeSource, "Photon Controller persistent disk.", proto=17, embed=2
+    ),
+    portworxVolume=f(PortworxVolumeSource, "Portworx volume.", proto=18, embed=2),
+    scaleIO=f(ScaleIOPersistentVolumeSource, "ScaleIO volume.", proto=19, embed=2),
+    local=f(LocalVolumeSource, "Local disk or directory of one node.", proto=20, embed=2),
+    storageos=f(StorageOSPersistentVolumeSource, "StorageOS volume.", proto=21, embed=2),
+    csi=f(CSIPersistentVolumeSource, "Volume served by a CSI driver.", proto=22, embed=2),
     accessModes=f(list_of(STRING), "Ways the volume can be mounted.", proto=3),
     claimRef=f(ObjectReference, "Claim bound to this volume.", proto=4),
     persistentVolumeReclaimPolicy=f(
@@ -680,9 +729,11 @@ PersistentVolumeSpec = struct(
     ),
     storageClassName=f(STRING, "Name of the StorageClass this volume belongs to.", proto=6),
     mountOptions=f(list_of(STRING), "Mount options used when mounting the volume.", proto=7),
-    volumeMode=f(STRING, "Filesystem or Block; defaults to Filesystem.", proto=8),
+    volumeMode=f(STRING, "Filesystem or Block; defaults to Filesystem.", proto=8, pointer=True),
     nodeAffinity=f(VolumeNodeAffinity, "Nodes the volume can be used from.", proto=9),
-    volumeAttributesClassName=f(STRING, "VolumeAttributesClass to apply to the volume.", proto=10),
+    volumeAttributesClassName=f(
+        STRING, "VolumeAttributesClass to apply to the volume.", proto=10, pointer=True
+    ),
 )
 
 PersistentVolumeStatus = struct(
@@ -691,7 +742,7 @@ PersistentVolumeStatus = struct(
     phase=f(STRING, "Pending, Available, Bound, Released or Failed.", proto=1),
     message=f(STRING, "Human-readable explanation.", proto=2),
     reason=f(STRING, "Short CamelCase reason for the current state.", proto=3),
-    lastPhaseTransitionTime=f(TIME, "When the phase last changed.", proto=4),
+    lastPhaseTransitionTime=f(TIME, "When the phase last changed.", proto=4, pointer=True),
 )
 
 PersistentVolumeClaimCondition = struct(
@@ -731,6 +782,8 @@ PersistentVolumeClaimStatus = struct(
     allocatedResourceStatuses=f(
         map_of(STRING), "Progress of resize operations per resource.", map_type="granular", proto=7
     ),
-    currentVolumeAttributesClassName=f(STRING, "VolumeAttributesClass currently applied.", proto=8),
+    currentVolumeAttributesClassName=f(
+        STRING, "VolumeAttributesClass currently applied.", proto=8, pointer=True
+    ),
     modifyVolumeStatus=f(ModifyVolumeStatus, "Progress of a volume attributes change.", proto=9),
 )

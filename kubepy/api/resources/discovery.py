@@ -29,9 +29,9 @@ MAX_ENDPOINTS, MAX_ADDRESSES, MAX_PORTS, MAX_TOPOLOGY, MAX_HINTS = 1000, 100, 20
 EndpointConditions = struct(
     D + "EndpointConditions",
     "Readiness of one endpoint.",
-    ready=f(BOOL, "Ready to receive traffic.", proto=1),
-    serving=f(BOOL, "Able to serve, even while terminating.", proto=2),
-    terminating=f(BOOL, "Shutting down.", proto=3),
+    ready=f(BOOL, "Ready to receive traffic.", proto=1, pointer=True),
+    serving=f(BOOL, "Able to serve, even while terminating.", proto=2, pointer=True),
+    terminating=f(BOOL, "Shutting down.", proto=3, pointer=True),
 )
 
 ForZone = struct(
@@ -59,11 +59,11 @@ Endpoint = struct(
         proto=1,
     ),
     conditions=f(EndpointConditions, "Readiness of the endpoint.", proto=2),
-    hostname=f(STRING, "Hostname of the endpoint, for DNS.", proto=3),
+    hostname=f(STRING, "Hostname of the endpoint, for DNS.", proto=3, pointer=True),
     targetRef=f(ObjectReference, "Object (usually a pod) providing the endpoint.", proto=4),
     deprecatedTopology=f(map_of(STRING), "Deprecated topology labels.", proto=5),
-    nodeName=f(STRING, "Node hosting the endpoint.", proto=6),
-    zone=f(STRING, "Zone of the endpoint.", proto=7),
+    nodeName=f(STRING, "Node hosting the endpoint.", proto=6, pointer=True),
+    zone=f(STRING, "Zone of the endpoint.", proto=7, pointer=True),
     hints=f(EndpointHints, "Routing hints.", proto=8),
 )
 
@@ -71,10 +71,10 @@ EndpointPort = struct(
     D + "EndpointPort",
     "A port every endpoint of the slice serves.",
     map_type="atomic",
-    name=f(STRING, "Port name, matching the service port; may be empty.", proto=1),
-    protocol=f(enum(*PROTOCOLS), "IP protocol; TCP by default.", proto=2),
-    port=f(INT32, "Port number; unset means all ports.", proto=3),
-    appProtocol=f(STRING, "Application protocol of the port.", proto=4),
+    name=f(STRING, "Port name, matching the service port; may be empty.", proto=1, pointer=True),
+    protocol=f(enum(*PROTOCOLS), "IP protocol; TCP by default.", proto=2, pointer=True),
+    port=f(INT32, "Port number; unset means all ports.", proto=3, pointer=True),
+    appProtocol=f(STRING, "Application protocol of the port.", proto=4, pointer=True),
 )
 
 EndpointSlice = kind_struct(

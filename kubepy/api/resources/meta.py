@@ -30,9 +30,12 @@ OwnerReference = struct(
     kind=f(STRING, "Kind of the owner.", required=True, proto=1),
     name=f(STRING, "Name of the owner.", required=True, proto=3),
     uid=f(STRING, "UID of the owner.", required=True, proto=4),
-    controller=f(BOOL, "True when the owner is the managing controller.", proto=6),
+    controller=f(BOOL, "True when the owner is the managing controller.", proto=6, pointer=True),
     blockOwnerDeletion=f(
-        BOOL, "With foreground deletion, the owner is not removed until this dependent is gone.", proto=7
+        BOOL,
+        "With foreground deletion, the owner is not removed until this dependent is gone.",
+        proto=7,
+        pointer=True,
     ),
 )
 
@@ -42,7 +45,7 @@ ManagedFieldsEntry = struct(
     manager=f(STRING, "Name of the workflow that manages these fields.", proto=1),
     operation=f(STRING, "Apply or Update: the kind of write that last touched these fields.", proto=2),
     apiVersion=f(STRING, "Version of the resource the field set is expressed in.", proto=3),
-    time=f(TIME, "When these fields were last changed by this manager.", proto=4),
+    time=f(TIME, "When these fields were last changed by this manager.", proto=4, pointer=True),
     fieldsType=f(STRING, "Format of fieldsV1; only FieldsV1 exists.", proto=6),
     fieldsV1=f(Raw(META + "FieldsV1"), "The set of owned fields, in the FieldsV1 trie format.", proto=7),
     subresource=f(STRING, "Subresource the write went to, empty for the main resource.", proto=8),
@@ -63,9 +66,9 @@ ObjectMeta = struct(
     ),
     generation=f(INT64, "Sequence number of the desired state, bumped when the spec changes.", proto=7),
     creationTimestamp=f(TIME, "When the server created the object.", proto=8),
-    deletionTimestamp=f(TIME, "When the object will be, or began to be, deleted.", proto=9),
+    deletionTimestamp=f(TIME, "When the object will be, or began to be, deleted.", proto=9, pointer=True),
     deletionGracePeriodSeconds=f(
-        INT64, "Seconds the object is allowed to terminate gracefully before removal.", proto=10
+        INT64, "Seconds the object is allowed to terminate gracefully before removal.", proto=10, pointer=True
     ),
     labels=f(map_of(STRING), "Identifying key/value pairs that selectors match against.", proto=11),
     annotations=f(map_of(STRING), "Non-identifying key/value data for tools and people.", proto=12),
@@ -96,7 +99,7 @@ ListMeta = struct(
     {"continue": f(STRING, "Token for fetching the next page of a limited list.", proto=3)},
     selfLink=f(STRING, "Deprecated and always empty.", proto=1),
     resourceVersion=f(STRING, "Revision the list is consistent at.", proto=2),
-    remainingItemCount=f(INT64, "How many items follow this page, when known.", proto=4),
+    remainingItemCount=f(INT64, "How many items follow this page, when known.", proto=4, pointer=True),
 )
 
 LabelSelectorRequirement = struct(

@@ -22,6 +22,7 @@ from kubepy.api.errors import StatusError
 from kubepy.api.resource import Context, Resource, Settings
 from kubepy.api.validation.meta import validate_object_meta, validate_object_meta_update
 from kubepy.apiserver import metrics
+from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.params import (
     EXPIRED_CONTINUE,
     DeleteOptions,
@@ -223,12 +224,15 @@ class Store:
         else:
             meta.pop("generation", None)
         self.strategy.prepare_for_create(obj, ctx)
-        base = copy.deepcopy(obj) if meta.get("generateName") and not meta.get("name") else None
+        # A retry with another generated name starts again from the object as it is now; the
+        # first attempt needs no copy of its own.
+        base = json_copy(obj) if meta.get("generateName") and not meta.get("name") else None
         attempts = objectmeta.GENERATE_NAME_RETRIES if base is not None else 1
         for attempt in range(attempts):
             if base is not None:
-                obj = copy.deepcopy(base)
-                meta = obj["metadata"]
+                if attempt:
+                    obj = json_copy(base)
+                    meta = obj["metadata"]
                 meta["name"] = objectmeta.generate_name(meta["generateName"], self.env.suffix)
             errs = validate_object_meta(meta, self.res.namespaced, self.res.name_rule)
             if not trusted:
@@ -240,7 +244,8 @@ class Store:
             rollback = self.hooks.before_create(obj, opts.dry_run)
             if not applied:  # server-side apply already recorded its own ownership
                 obj = managed.on_create(self, obj, manager)
-            obj["metadata"]["resourceVersion"] = ""  # holds its place in field order; storage stamps it
+            # holds its place in field order (non-empty, or omitempty drops it); storage stamps it
+            obj["metadata"]["resourceVersion"] = "0"
             obj = canonical_order(obj, self.res.schema)
             if opts.dry_run:
                 if self.env.cache.get(self.key(ns, meta["name"])) is not None:
