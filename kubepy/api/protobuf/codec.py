@@ -84,7 +84,7 @@ def _make_plan(t: Struct) -> _Plan:
             if name not in ("apiVersion", "kind"):
                 gaps.add(name)
         elif n := embed_number(fd):
-            embedded.setdefault(n, {})[name] = Field(fd.type, proto=fd.proto)
+            embedded.setdefault(n, {})[name] = Field(fd.type, required=fd.required, proto=fd.proto, pointer=fd.pointer)
         else:
             own.append((fd.proto, name, fd, None))
     for n, fields in embedded.items():
@@ -259,7 +259,7 @@ def decode_message(t: Struct, data: bytes) -> Obj:
                 out.setdefault(name, {})[key] = value
             else:
                 value = _decode_single(ft, wt, val)
-                if _is_unset(ft, value) and not is_pointer(fd):
+                if _is_unset(ft, value) and not is_pointer(fd) and not fd.required:  # Go writes these zeros
                     out.pop(name, None)
                 else:
                     out[name] = value
