@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
+
 from kubepy.api import errors as fe
 from kubepy.apiserver import apply as ssa
 from kubepy.apiserver.http import Request, decode_body
@@ -59,13 +61,28 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
             new = strategic.apply_strategic_merge_patch(current, doc, schema)
         if not isinstance(new, dict):
             raise fe.bad_request("the patched object is not a JSON object")
-        warnings.extend(e.store._check_decoded(new, opts))
+        # the value Kubernetes reports: the patched object, or for a strategic merge patch the
+        # patch (decoding drops unknown fields from `new`, so it is written out first)
+        shown = (doc if ct == STRATEGIC else new) if opts.field_validation == "Strict" else None
+        text = orjson.dumps(shown).decode() if shown is not None else ""
+        try:
+            warnings.extend(e.store._check_decoded(new, opts))
+        except fe.StatusError as err:
+            raise _as_patch_error(err, text) from None
         return new
 
     return await e.store.update(
         req.info.namespace, req.info.name, mutate, opts, manager,
         subresource=subresource, decoded_warnings=warnings, create_allowed=False,
     )
+
+
+def _as_patch_error(err: fe.StatusError, value: str) -> fe.StatusError:
+    """Kubernetes reports fieldValidation=Strict refusing a patched object as 422 Invalid on the
+    field "patch", not as the 400 a create or update gets."""
+    if err.code != 400 or not err.message.startswith("strict decoding error"):
+        return err
+    return fe.invalid_error("", "", [fe.invalid("patch", value, err.message)])
 
 
 async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresource: str) -> WriteResult:
