@@ -13,8 +13,8 @@ from kubepy.api.schema import BOOL, INT32, INT64, STRING, TIME, Raw, Struct, f, 
 Preconditions = struct(
     META + "Preconditions",
     "Conditions the stored object must meet for a delete to go ahead.",
-    uid=f(STRING, "The object's UID must be this.", proto=1),
-    resourceVersion=f(STRING, "The object's resourceVersion must be this.", proto=2),
+    uid=f(STRING, "The object's UID must be this.", proto=1, pointer=True),
+    resourceVersion=f(STRING, "The object's resourceVersion must be this.", proto=2, pointer=True),
 )
 
 DeleteOptions = struct(
@@ -22,11 +22,15 @@ DeleteOptions = struct(
     "Options of a DELETE: grace period, preconditions and how dependents are treated.",
     apiVersion=f(STRING, "Versioned schema of this representation."),
     kind=f(STRING, "REST resource kind this object represents."),
-    gracePeriodSeconds=f(INT64, "Seconds the object may take to terminate; 0 deletes at once.", proto=1),
+    gracePeriodSeconds=f(
+        INT64, "Seconds the object may take to terminate; 0 deletes at once.", proto=1, pointer=True
+    ),
     preconditions=f(Preconditions, "Must hold or the delete fails with 409 Conflict.", proto=2),
-    orphanDependents=f(BOOL, "Deprecated: use propagationPolicy. True orphans the dependents.", proto=3),
+    orphanDependents=f(
+        BOOL, "Deprecated: use propagationPolicy. True orphans the dependents.", proto=3, pointer=True
+    ),
     propagationPolicy=f(
-        STRING, "Orphan, Background or Foreground garbage collection of dependents.", proto=4
+        STRING, "Orphan, Background or Foreground garbage collection of dependents.", proto=4, pointer=True
     ),
     dryRun=f(list_of(STRING), "All: run every stage but persist nothing.", list_type="atomic", proto=5),
 )
@@ -156,7 +160,7 @@ TokenRequestSpec = struct(
     audiences=f(
         list_of(STRING), "Audiences the token is meant for.", required=True, list_type="atomic", proto=1
     ),
-    expirationSeconds=f(INT64, "Requested lifetime of the token in seconds.", proto=4),
+    expirationSeconds=f(INT64, "Requested lifetime of the token in seconds.", proto=4, pointer=True),
     boundObjectRef=f(BoundObjectReference, "Object the token is bound to.", proto=3),
 )
 
