@@ -135,3 +135,30 @@ async def test_deprecated_resources_warn(client):
         '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"'
     )
     assert "warning" not in (await client.get("/api/v1/namespaces/default/configmaps")).headers
+
+
+PARTIAL = (
+    "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
+    "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+)
+
+
+async def test_partial_object_metadata(client, server):
+    await client.post("/api/v1/namespaces/default/configmaps", json=configmap("pm", labels={"a": "b"}))
+    r = await client.get("/api/v1/namespaces/default/configmaps/pm", headers={"Accept": PARTIAL})
+    assert r.headers["content-type"] == "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+    body = r.json()
+    assert body["kind"] == "PartialObjectMetadata" and body["apiVersion"] == "meta.k8s.io/v1"
+    assert body["metadata"]["labels"] == {"a": "b"} and "data" not in body
+    lst = (await client.get("/api/v1/namespaces/default/configmaps",
+                            headers={"Accept": PARTIAL.replace("PartialObjectMetadata;", "PartialObjectMetadataList;")})).json()
+    assert lst["kind"] == "PartialObjectMetadataList"
+    assert [i["metadata"]["name"] for i in lst["items"]] == ["pm"] and "data" not in lst["items"][0]
+    import orjson
+
+    from kubepy.apiserver.handlers.watch import partial_lines
+    from kubepy.storage.cached import WatchEvent
+
+    item = server.cache.get("/registry/core/configmaps/default/pm")
+    ev = orjson.loads(partial_lines("v1")(WatchEvent("ADDED", item.revision, item.value)))
+    assert ev["object"]["kind"] == "PartialObjectMetadata" and "data" not in ev["object"]

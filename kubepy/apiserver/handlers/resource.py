@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from kubepy.api import errors as fe
-from kubepy.apiserver import params, table
+from kubepy.apiserver import params, partial, table
 from kubepy.apiserver.handlers import patching
 from kubepy.apiserver.http import Request, Response, decode_body, raw_response
 from kubepy.apiserver.registry.registry import Entry
@@ -77,7 +77,11 @@ def table_response(e: Entry, req: Request, objs: list[Obj], version: str, **meta
 
 async def get(e: Entry, req: Request) -> Response:
     item = await e.store.get(req.info.namespace, req.info.name, params.first(req.query, "resourceVersion"))
-    tv = table.wants_table(req.headers.get("accept", ""))
+    accept = req.headers.get("accept", "")
+    pv = partial.wants_partial(accept)
+    if pv:
+        return Response(200, orjson.dumps(partial.partial(item.obj, pv)), partial.content_type(pv, False))
+    tv = table.wants_table(accept)
     if tv:
         return table_response(e, req, [item.obj], tv, resource_version=str(item.revision))
     return raw_response(200, item.value, req)
@@ -100,7 +104,17 @@ def list_body(e: Entry, items: list[bytes], revision: int, token: str = "", rema
 async def list_(e: Entry, req: Request) -> Response:
     opts = params.list_options(req.query, watch=False)
     page = await e.store.list(req.info.namespace, opts)
-    tv = table.wants_table(req.headers.get("accept", ""))
+    accept = req.headers.get("accept", "")
+    pv = partial.wants_partial(accept)
+    if pv:
+        meta: Obj = {"resourceVersion": str(page.revision)}
+        if page.continue_token:
+            meta["continue"] = page.continue_token
+            if page.remaining:
+                meta["remainingItemCount"] = page.remaining
+        body = partial.partial_list([orjson.loads(b) for b in page.items], pv, meta)
+        return Response(200, orjson.dumps(body), partial.content_type(pv, True))
+    tv = table.wants_table(accept)
     if tv:
         return table_response(
             e, req, [orjson.loads(b) for b in page.items], tv, resource_version=str(page.revision),
@@ -112,13 +126,14 @@ async def list_(e: Entry, req: Request) -> Response:
 async def create(e: Entry, req: Request) -> Response:
     opts = params.write_options(req.query)
     obj = check_body_type(e, decode_body(req))
-    await ensure_namespace(e, req)
+    await ensure_namespace(e, req, obj)
     res = await e.store.create(req.info.namespace, obj, opts, manager_name(req, opts))
     return _write_response(201, res, req)
 
 
-async def ensure_namespace(e: Entry, req: Request) -> None:
-    """NamespaceLifecycle admission: the namespace must exist and not be terminating."""
+async def ensure_namespace(e: Entry, req: Request, obj: Obj | None = None) -> None:
+    """NamespaceLifecycle admission: the namespace must exist and not be terminating. `obj` is
+    the decoded body (JSON, YAML or protobuf), whose name the Forbidden message carries."""
     ns = req.info.namespace
     if not e.res.namespaced or not ns:
         return
@@ -127,12 +142,13 @@ async def ensure_namespace(e: Entry, req: Request) -> None:
     if item is None:
         raise fe.not_found_error("namespaces", ns)
     if (item.obj.get("status") or {}).get("phase") == "Terminating":
+        name = ((obj.get("metadata") or {}).get("name") or "") if isinstance(obj, dict) else _body_name(req)
         raise fe.StatusError(
             403,
             "Forbidden",
-            f'{e.res.plural} "{_body_name(req)}" is forbidden: unable to create new content in namespace {ns} '
+            f'{e.res.plural} "{name}" is forbidden: unable to create new content in namespace {ns} '
             "because it is being terminated",
-            {"name": _body_name(req), "kind": e.res.plural,
+            {"name": name, "kind": e.res.plural,
              "causes": [{"reason": "NamespaceTerminating", "message": f"namespace {ns} is being terminated",
                          "field": "metadata.namespace"}]},
         )
@@ -152,9 +168,16 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
     check_name(body, req)
     warnings = e.store._check_decoded(body, opts)
     if not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) and e.res.strategy.allow_create_on_update:
-        await ensure_namespace(e, req)
+        await ensure_namespace(e, req, body)
+
+    uid = (body.get("metadata") or {}).get("uid")
 
     def mutate(current: Obj | None) -> Obj:
+        # a PUT body's uid is a precondition, checked before its resourceVersion (Kubernetes'
+        # defaultUpdatedObjectInfo.Preconditions, checked first by GuaranteedUpdate)
+        actual = (current or {}).get("metadata", {}).get("uid", "")
+        if current is not None and uid and uid != actual:
+            raise e.store._precondition_conflict(req.info.name, "uid", uid, actual)
         return copy.deepcopy(body)
 
     res = await e.store.update(

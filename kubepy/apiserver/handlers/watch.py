@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 from kubepy.api import errors as fe
 from kubepy.api.protobuf import WATCH_CONTENT_TYPE
-from kubepy.apiserver import params, protobuf_io, table
+from kubepy.apiserver import params, partial, protobuf_io, table
 from kubepy.apiserver.http import Request, StreamResponse
 from kubepy.apiserver.registry.predicate import build as build_predicate
 from kubepy.apiserver.registry.registry import Entry
@@ -62,6 +62,19 @@ async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
     if timeout is None or timeout <= 0:
         timeout = MIN_REQUEST_TIMEOUT * (1 + random.random())
     return w, float(timeout)
+
+
+def partial_lines(version: str) -> Callable[[object], bytes]:
+    """Watch events carrying PartialObjectMetadata (client-go's metadata informers)."""
+    import orjson
+
+    def line(ev: object) -> bytes:
+        if ev.type in ("BOOKMARK", "ERROR"):  # type: ignore[attr-defined]
+            return ev.json_line()  # type: ignore[attr-defined]
+        obj = partial.partial(orjson.loads(ev.value), version)  # type: ignore[attr-defined]
+        return orjson.dumps({"type": ev.type, "object": obj}) + b"\n"  # type: ignore[attr-defined]
+
+    return line
 
 
 def table_lines(e: Entry, req: Request, version: str) -> Callable[[object], bytes]:
@@ -123,7 +136,11 @@ async def stream(
 
 async def watch(e: Entry, req: Request) -> StreamResponse:
     w, timeout = await open_watcher(e, req)
-    tv = table.wants_table(req.headers.get("accept", ""))
+    accept = req.headers.get("accept", "")
+    pv = partial.wants_partial(accept)
+    if pv:
+        return StreamResponse(200, stream(w, timeout, line=partial_lines(pv)), partial.content_type(pv, False))
+    tv = table.wants_table(accept)
     if tv:
         return StreamResponse(200, stream(w, timeout, line=table_lines(e, req, tv)), table.content_type(tv))
     if req.wants_protobuf() and protobuf_io.can_stream(e.res.schema):
