@@ -175,7 +175,20 @@ def test_every_scenario_ran(clientgo_run: Run):
     assert clientgo_run.exit_code == len(failed)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+#: Known kubepy gaps: each scenario here fails today for the reason given (strict: fixing the gap
+#: makes the mark fail, so it is removed with the fix).
+KNOWN_GAPS = {
+    "events-recorder": "kubepy gap: core/v1 and events.k8s.io/v1 Events are stored as two resources, not one",
+}
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[s])) if s in KNOWN_GAPS else s
+        for s in SCENARIOS
+    ],
+)
 def test_scenario(clientgo_run: Run, scenario: str):
     assert scenario in clientgo_run.results, f"{scenario} did not run; stderr: {clientgo_run.stderr[-2000:]}"
     assert clientgo_run.results[scenario], clientgo_run.reasons[scenario]

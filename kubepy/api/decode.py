@@ -7,6 +7,7 @@ Doing the same walk over plain dicts keeps stored objects exactly as Kubernetes 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,8 +59,9 @@ def decode(obj: dict[str, Any], schema: Struct, normalize_quantity: Any = None) 
 
 def _type_err(value: Any, t: Type, owner: str, path: str) -> _TypeError:
     got = _JSON_NAMES.get(type(value), "value")
+    go_path = re.sub(r"\[\d+\]", "", path)  # Go names the field path without list indices
     return _TypeError(
-        f"json: cannot unmarshal {got} into Go struct field {owner}.{path} of type {_go_type(t)}"
+        f"json: cannot unmarshal {got} into Go struct field {owner}.{go_path} of type {_go_type(t)}"
     )
 
 
@@ -77,7 +79,7 @@ def _walk(value: Any, t: Type, path: str, res: DecodeResult, nq: Any, owner: str
         if not isinstance(value, list):
             raise _type_err(value, t, owner, path)
         for i, item in enumerate(value):
-            value[i] = _walk(item, t.item, path, res, nq, owner)
+            value[i] = _walk(item, t.item, f"{path}[{i}]", res, nq, owner)
         return value
     if isinstance(t, MapOf):
         if not isinstance(value, dict):

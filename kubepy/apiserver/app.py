@@ -17,7 +17,7 @@ import orjson
 
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
-from kubepy.apiserver import metrics
+from kubepy.apiserver import metrics, warnings
 from kubepy.apiserver.handlers import proxy, token
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.handlers import subresources as sub
@@ -70,6 +70,7 @@ class App:
             self.inflight += 1
             metrics.DEFAULT.inflight(_kind(method), 1)
         code = 500
+        recorded = warnings.begin()
         try:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
             try:
@@ -82,6 +83,7 @@ class App:
                 log.exception("internal error serving %s %s", method, scope["path"])
                 resp = error_response(fe.internal_error(str(e)), headers.get("accept", ""))
             code = resp.status
+            resp.headers.extend(warnings.take(recorded))
             if isinstance(resp, StreamResponse):
                 await self._stream(resp, info, receive, send)
             else:
@@ -119,11 +121,9 @@ class App:
             raise NOT_FOUND
         if not entry.res.namespaced and info.namespace and info.resource != "namespaces":
             raise NOT_FOUND
-        resp = await self._resource(entry, req)
         if entry.res.deprecation:
-            quoted = entry.res.deprecation.replace('"', '\\"')
-            resp.headers.append(("Warning", f'299 - "{quoted}"'))
-        return resp
+            warnings.add(entry.res.deprecation)
+        return await self._resource(entry, req)
 
     async def _resource(self, entry: Any, req: Request) -> Response | StreamResponse:
         info = req.info

@@ -186,6 +186,7 @@ def test_meta_kinds_are_found_in_any_group_version() -> None:
     assert KINDS.decode(body) == {
         "apiVersion": "apps/v1",
         "kind": "DeleteOptions",
+        "gracePeriodSeconds": 0,  # a pointer in Go: an explicit 0 (delete now) survives
         "propagationPolicy": "Foreground",
         "dryRun": ["All"],
     }

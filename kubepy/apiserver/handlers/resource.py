@@ -26,10 +26,12 @@ def manager_name(req: Request, opts: params.WriteOptions) -> str:
 
 
 def _write_response(status: int, res: WriteResult, req: Request) -> Response:
-    resp = raw_response(status, res.body, req)
-    for w in res.warnings:
-        quoted = w.replace("\\", "\\\\").replace('"', '\\"')
-        resp.headers.append(("Warning", f'299 - "{quoted}"'))
+    pv = partial.wants_partial(req.headers.get("accept", ""))
+    if pv:  # a metadata-only client (client-go's metadata client) patching
+        body = partial.partial(orjson.loads(res.body), pv)
+        resp = Response(status, orjson.dumps(body), partial.content_type(pv, False))
+    else:
+        resp = raw_response(status, res.body, req)
     return resp
 
 

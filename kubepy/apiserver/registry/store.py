@@ -22,6 +22,7 @@ from kubepy.api.errors import StatusError
 from kubepy.api.resource import Context, Resource, Settings
 from kubepy.api.validation.meta import validate_object_meta, validate_object_meta_update
 from kubepy.apiserver import metrics
+from kubepy.apiserver import warnings as warning_recorder
 from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.params import (
     EXPIRED_CONTINUE,
@@ -63,7 +64,7 @@ class StoreEnv:
     suffix: Callable[[], str] = objectmeta.random_suffix
     normalize_quantity: Callable[[Any], str] | None = None
     #: Kubernetes adds orphan/foreground finalizers only when a garbage collector runs.
-    garbage_collection: bool = False
+    garbage_collection: bool = True
 
 
 @dataclass(slots=True)
@@ -99,7 +100,9 @@ class Store:
             failed = True
             raise
         finally:
-            metrics.observe_storage(op, self.res.plural, time.perf_counter() - start, group=self.res.group, error=failed)
+            metrics.observe_storage(
+                op, self.res.plural, time.perf_counter() - start, group=self.res.group, error=failed
+            )
 
     # ---- keys ------------------------------------------------------------------------------
     def key(self, ns: str, name: str) -> str:
@@ -136,8 +139,12 @@ class Store:
                 504,
                 "Timeout",
                 f"Timeout: Too large resource version: {rev}, current: {self.env.cache.revision()}",
-                {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
-                 "retryAfterSeconds": 1},
+                {
+                    "causes": [
+                        {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
+                    ],
+                    "retryAfterSeconds": 1,
+                },
             ) from None
 
     async def list(self, ns: str, opts: ListOptions) -> ListPage:
@@ -154,10 +161,16 @@ class Store:
                 revision = rv
             elif rv > self.env.cache.revision():
                 await self._wait(rv)
-        if pinned is not None and not (opts.limit and opts.continue_token) and self.res.namespaced == bool(ns):
+        if (
+            pinned is not None
+            and not (opts.limit and opts.continue_token)
+            and self.res.namespaced == bool(ns)
+        ):
             return self._list_one(prefix + pinned, pred)
         try:
-            page = self.env.cache.list(prefix, revision=revision, limit=opts.limit, start_key=start_key, predicate=pred)
+            page = self.env.cache.list(
+                prefix, revision=revision, limit=opts.limit, start_key=start_key, predicate=pred
+            )
         except Compacted:
             if opts.continue_token:
                 raise fe.StatusError(410, "Expired", EXPIRED_CONTINUE) from None
@@ -167,8 +180,10 @@ class Store:
             raise
         token = ""
         if page.more and page.items:
-            token = encode_continue(page.items[-1].key[len(prefix):] + "\x00", page.revision)
-        return ListPage([i.value for i in page.items], page.revision, token, page.remaining if page.more else 0)
+            token = encode_continue(page.items[-1].key[len(prefix) :] + "\x00", page.revision)
+        return ListPage(
+            [i.value for i in page.items], page.revision, token, page.remaining if page.more else 0
+        )
 
     def _list_one(self, key: str, pred: Predicate | None) -> ListPage:
         item = self.env.cache.get(key)
@@ -187,7 +202,10 @@ class Store:
         if res.unknown and opts.field_validation == "Strict":
             raise fe.bad_request(strict_message(res.unknown))
         if res.unknown and opts.field_validation in ("", "Warn"):
-            return [f'unknown field "{p}"' for p in res.unknown]
+            found = [f'unknown field "{p}"' for p in res.unknown]
+            for w in found:
+                warning_recorder.add(w)
+            return found
         return []
 
     def _cannot_handle(self, msg: str) -> str:
@@ -198,7 +216,14 @@ class Store:
         return fe.invalid_error(self.res.kind, name, errs, self.res.group)
 
     async def create(
-        self, ns: str, obj: Obj, opts: WriteOptions, manager: str, *, trusted: bool = False, applied: bool = False
+        self,
+        ns: str,
+        obj: Obj,
+        opts: WriteOptions,
+        manager: str,
+        *,
+        trusted: bool = False,
+        applied: bool = False,
     ) -> WriteResult:
         """`trusted`: written by the apiserver itself (its own loopback Endpoints), so the
         strategy's validation, meant for clients, is skipped."""
@@ -218,7 +243,10 @@ class Store:
         obj["apiVersion"], obj["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(obj)
         ctx = self._ctx(ns)
-        objectmeta.fill_create(meta, uid=self.env.uid(), now=self._now(), namespace=ns, namespaced=self.res.namespaced)
+        now = rfc3339(ctx.now)  # one clock reading per write: creationTimestamp and managedFields agree
+        objectmeta.fill_create(
+            meta, uid=self.env.uid(), now=now, namespace=ns, namespaced=self.res.namespaced
+        )
         if self.strategy.tracks_generation:
             meta["generation"] = 1
         else:
@@ -240,10 +268,12 @@ class Store:
             if errs:
                 raise self._invalid(meta.get("name") or meta.get("generateName", ""), errs)
             self.strategy.canonicalize(obj)
-            warnings += self.strategy.warnings(obj, None)
+            for w in self.strategy.warnings(obj, None):
+                warnings.append(w)
+                warning_recorder.add(w)
             rollback = self.hooks.before_create(obj, opts.dry_run)
             if not applied:  # server-side apply already recorded its own ownership
-                obj = managed.on_create(self, obj, manager)
+                obj = managed.on_create(self, obj, manager, now)
             # holds its place in field order (non-empty, or omitempty drops it); storage stamps it
             obj["metadata"]["resourceVersion"] = "0"
             obj = canonical_order(obj, self.res.schema)
@@ -301,7 +331,9 @@ class Store:
                 rb()
             rollbacks.clear()
             new = mutate(old)
-            return self._prepare_update(new, old, ns, name, opts, manager, subresource, warnings, apply, rollbacks)
+            return self._prepare_update(
+                new, old, ns, name, opts, manager, subresource, warnings, apply, rollbacks
+            )
 
         if opts.dry_run:
             new = try_update(current.obj if isinstance(current.obj, dict) else current.obj())
@@ -322,7 +354,9 @@ class Store:
         after = rec.obj()
         if self._should_delete_during_update(after):
             try:
-                rec = await self._storage("delete", self.env.storage.delete(key, Preconditions(resource_version=str(rec.revision))))
+                rec = await self._storage(
+                    "delete", self.env.storage.delete(key, Preconditions(resource_version=str(rec.revision)))
+                )
                 self.hooks.after_delete(after)
             except (KeyNotFound, PreconditionFailed):
                 pass
@@ -346,7 +380,9 @@ class Store:
             meta = new["metadata"] = {}
         old_meta = old.get("metadata") or {}
         if meta.get("name") and meta["name"] != name:
-            raise fe.bad_request(f"the name of the object ({meta['name']}) does not match the name on the URL ({name})")
+            raise fe.bad_request(
+                f"the name of the object ({meta['name']}) does not match the name on the URL ({name})"
+            )
         meta["name"] = name
         if self.res.namespaced:
             if meta.get("namespace") and meta["namespace"] != ns:
@@ -389,11 +425,13 @@ class Store:
         if errs:
             raise self._invalid(name, errs)
         self.strategy.canonicalize(new)
-        warnings += self.strategy.warnings(new, old)
+        for w in self.strategy.warnings(new, old):
+            warnings.append(w)
+            warning_recorder.add(w)
         if not objectmeta.semantically_equal(new, old):
             rollbacks.append(self.hooks.before_update(new, old, opts.dry_run))
         if not apply:
-            new = managed.on_update(self, old, new, manager, subresource)
+            new = managed.on_update(self, old, new, manager, subresource, rfc3339(ctx.now))
         new = canonical_order(new, self.res.schema)
         new["metadata"]["resourceVersion"] = old_meta.get("resourceVersion", "")
         if objectmeta.semantically_equal(new, old):
@@ -421,7 +459,9 @@ class Store:
         grace = self.strategy.grace_period(obj, requested)
         already = bool(meta.get("deletionTimestamp"))
         finalizers = self._deletion_finalizers(meta.get("finalizers") or [], opts)
-        keep = bool(finalizers) or self.strategy.has_pending_finalizers({**obj, "metadata": {**meta, "finalizers": finalizers}})
+        keep = bool(finalizers) or self.strategy.has_pending_finalizers(
+            {**obj, "metadata": {**meta, "finalizers": finalizers}}
+        )
         if grace > 0 or keep:
             return await self._mark_deleting(ns, name, obj, grace, finalizers, already, opts)
         if opts.dry_run:
@@ -445,14 +485,18 @@ class Store:
             details["group"] = self.res.group
         details["kind"] = self.res.plural
         details["uid"] = meta.get("uid", "")
-        return _dumps({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})
+        return _dumps(
+            {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
+        )
 
     def _check_preconditions(self, obj: Obj, opts: DeleteOptions, name: str) -> None:
         meta = obj["metadata"]
         if opts.precondition_uid is not None and opts.precondition_uid != meta.get("uid"):
             raise self._precondition_conflict(name, "uid", opts.precondition_uid, meta.get("uid", ""))
         if opts.precondition_rv is not None and opts.precondition_rv != meta.get("resourceVersion"):
-            raise self._precondition_conflict(name, "resourceVersion", opts.precondition_rv, meta.get("resourceVersion", ""))
+            raise self._precondition_conflict(
+                name, "resourceVersion", opts.precondition_rv, meta.get("resourceVersion", "")
+            )
 
     def _precondition_conflict(self, name: str, fld: str, expected: str, actual: str) -> StatusError:
         if fld == "uid":
@@ -480,7 +524,14 @@ class Store:
         return out
 
     async def _mark_deleting(
-        self, ns: str, name: str, obj: Obj, grace: int, finalizers: list[str], already: bool, opts: DeleteOptions
+        self,
+        ns: str,
+        name: str,
+        obj: Obj,
+        grace: int,
+        finalizers: list[str],
+        already: bool,
+        opts: DeleteOptions,
     ) -> tuple[int, bytes]:
         now = self.env.now()
 
