@@ -1,0 +1,271 @@
+"""EventRecorder: core/v1 Events written the way client-go's legacy recorder writes them.
+
+`kubectl describe` and `kubectl get events` read what this writes, so the shape follows
+client-go's tools/record: an event is named `<object>.<hex unix nanos>` in the object's namespace
+("default" for cluster-scoped objects), carries source.component, first/last timestamps and a count.
+The EventCorrelator below decides, without I/O, what each new event becomes:
+- a repeat (same source, object, type, reason and message) PATCHes count and lastTimestamp of the
+  event already written instead of creating another (EventLogger);
+- more than 10 distinct messages for one (source, object, type, reason) within 10 minutes collapse
+  into one event whose message starts "(combined from similar events): " (EventAggregator);
+- a token bucket per (source, object) — burst 25, one token per 5 minutes — drops the rest
+  (EventSourceObjectSpamFilter).
+Recording never raises: a failed write is logged and dropped, as in Kubernetes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kubepy.client.clock import REAL, Clock
+from kubepy.client.errors import ApiError, is_not_found
+from kubepy.client.resources import EVENTS
+from kubepy.client.rest import RESTClient
+
+log = logging.getLogger(__name__)
+Obj = dict[str, Any]
+
+NORMAL = "Normal"
+WARNING = "Warning"
+
+#: EventAggregator: distinct messages per similar-event key before they are combined, and window.
+AGGREGATE_MAX_EVENTS = 10
+AGGREGATE_INTERVAL = 600.0
+AGGREGATE_PREFIX = "(combined from similar events): "
+#: EventSourceObjectSpamFilter: burst and refill period (seconds per token) per (source, object).
+SPAM_BURST = 25
+SPAM_REFILL = 300.0
+#: LRU size of every correlator cache (client-go's maxLruCacheEntries).
+CACHE_SIZE = 4096
+
+
+def time_str(t: datetime) -> str:
+    """metav1.Time as JSON: RFC 3339, whole seconds, UTC."""
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def object_reference(obj: Obj, kind: str = "", api_version: str = "") -> Obj:
+    """The involvedObject for `obj` (ref.GetReference): kind, namespace, name, uid, apiVersion,
+    resourceVersion. List items may lack kind/apiVersion; the caller passes them then."""
+    meta = obj.get("metadata") or {}
+    ref: Obj = {
+        "kind": obj.get("kind") or kind,
+        "namespace": meta.get("namespace") or "",
+        "name": meta.get("name") or "",
+        "uid": meta.get("uid") or "",
+        "apiVersion": obj.get("apiVersion") or api_version,
+        "resourceVersion": meta.get("resourceVersion") or "",
+    }
+    return {k: v for k, v in ref.items() if v}
+
+
+def _object_key(ev: Obj) -> tuple[str, ...]:
+    src, inv = ev.get("source") or {}, ev.get("involvedObject") or {}
+    return (
+        src.get("component", ""),
+        src.get("host", ""),
+        inv.get("kind", ""),
+        inv.get("namespace", ""),
+        inv.get("name", ""),
+        inv.get("uid", ""),
+        inv.get("apiVersion", ""),
+    )
+
+
+def aggregate_key(ev: Obj) -> tuple[str, ...]:
+    """Events that differ only in their message share this key (getEventAggregateKey)."""
+    return (*_object_key(ev), ev.get("type", ""), ev.get("reason", ""))
+
+
+def event_key(ev: Obj) -> tuple[str, ...]:
+    """Exact repeats share this key (getEventKey)."""
+    return (*aggregate_key(ev), ev.get("message", ""))
+
+
+class _LRU(OrderedDict[Any, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_touch(self, key: Any) -> Any:
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+@dataclass
+class _Aggregate:
+    messages: set[str] = field(default_factory=set)
+    last: float = 0.0
+
+
+@dataclass
+class _Logged:
+    count: int
+    first: str
+    name: str
+    resource_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correlated:
+    """What to write: `event` (ready to send) and whether it PATCHes an existing one."""
+
+    event: Obj
+    patch: bool
+    skip: bool = False
+    #: what repeats of this event are counted under (exact repeats, or similar ones aggregated)
+    key: tuple[str, ...] = ()
+
+
+class EventCorrelator:
+    """The pure part of recording: spam filter, aggregation and dedup over LRU caches."""
+
+    def __init__(self, clock: Clock = REAL) -> None:
+        self.clock = clock
+        self._aggregates: _LRU = _LRU(CACHE_SIZE)
+        self._logged: _LRU = _LRU(CACHE_SIZE)
+        self._buckets: _LRU = _LRU(CACHE_SIZE)
+
+    def correlate(self, ev: Obj) -> Correlated:
+        if not self._allow(ev):
+            return Correlated(ev, False, skip=True)
+        ev, key = self._aggregate(ev)
+        seen: _Logged | None = self._logged.get_touch(key)
+        if seen is None:
+            return Correlated(ev, False, key=key)
+        out = dict(ev)
+        out["metadata"] = {**ev["metadata"], "name": seen.name, "resourceVersion": seen.resource_version}
+        out["count"] = seen.count + 1
+        out["firstTimestamp"] = seen.first
+        return Correlated(out, True, key=key)
+
+    def update_state(self, ev: Obj, key: tuple[str, ...] | None = None) -> None:
+        """Remember an event the server accepted, so its repeats patch it."""
+        meta = ev.get("metadata") or {}
+        self._logged.put(
+            key or event_key(ev),
+            _Logged(
+                ev.get("count") or 1,
+                ev.get("firstTimestamp") or "",
+                meta.get("name", ""),
+                meta.get("resourceVersion", ""),
+            ),
+        )
+
+    def _allow(self, ev: Obj) -> bool:
+        key, now = _object_key(ev), self.clock.now()
+        bucket = self._buckets.get_touch(key)
+        tokens, last = (float(SPAM_BURST), now) if bucket is None else bucket
+        tokens = min(float(SPAM_BURST), tokens + (now - last) / SPAM_REFILL)
+        if tokens < 1.0:
+            self._buckets.put(key, (tokens, now))
+            return False
+        self._buckets.put(key, (tokens - 1.0, now))
+        return True
+
+    def _aggregate(self, ev: Obj) -> tuple[Obj, tuple[str, ...]]:
+        """The event to write and the key its repeats are counted under: its own, or — once a
+        similar event has had 10 different messages — the shared aggregate key, so the flood
+        becomes one event whose count grows (EventAggregator)."""
+        key, now = aggregate_key(ev), self.clock.now()
+        agg: _Aggregate | None = self._aggregates.get_touch(key)
+        if agg is None or now - agg.last > AGGREGATE_INTERVAL:
+            agg = _Aggregate()
+        agg.last = now
+        agg.messages.add(ev.get("message", ""))
+        self._aggregates.put(key, agg)
+        if len(agg.messages) < AGGREGATE_MAX_EVENTS:
+            return ev, event_key(ev)
+        agg.messages.pop()  # the set never grows past the limit
+        return {**ev, "message": AGGREGATE_PREFIX + ev.get("message", "")}, key
+
+
+class EventRecorder:
+    """`await EventRecorder(client, "replication-controller", clock).event(rc, "Normal",
+    "SuccessfulCreate", "Created pod: frontend-abcde")`."""
+
+    def __init__(self, client: RESTClient, component: str, clock: Clock = REAL, host: str = "") -> None:
+        self.client = client
+        self.component = component
+        self.host = host
+        self.clock = clock
+        self.correlator = EventCorrelator(clock)
+        self._last_nanos = 0
+
+    def make_event(self, obj: Obj, type: str, reason: str, message: str, **ref: str) -> Obj:
+        """The Event as client-go's recorder builds it before correlation."""
+        involved = object_reference(obj, **ref)
+        now = self.clock.wall()
+        nanos = max(int(now.timestamp() * 1e9), self._last_nanos + 1)
+        self._last_nanos = nanos
+        stamp = time_str(now)
+        source = {"component": self.component}
+        if self.host:
+            source["host"] = self.host
+        return {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": f"{involved.get('name', '')}.{nanos:x}",
+                "namespace": involved.get("namespace") or "default",
+            },
+            "involvedObject": involved,
+            "reason": reason,
+            "message": message,
+            "source": source,
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "type": type,
+            "eventTime": None,
+            "reportingComponent": "",
+            "reportingInstance": "",
+        }
+
+    async def event(
+        self, obj: Obj, type: str, reason: str, message: str, *, kind: str = "", api_version: str = ""
+    ) -> Obj | None:
+        """Record one event; the Event as written, or None when filtered out or the write failed."""
+        ev = self.make_event(obj, type, reason, message, kind=kind, api_version=api_version)
+        c = self.correlator.correlate(ev)
+        if c.skip:
+            return None
+        try:
+            written = await self._write(c)
+        except (ApiError, OSError) as e:  # recording must never break the caller
+            log.warning(
+                "could not record event %s/%s %s: %s", ev["metadata"]["namespace"], reason, message, e
+            )
+            return None
+        except Exception as e:  # httpx transport failures and the like
+            log.warning("could not record event %s: %s", reason, e)
+            return None
+        self.correlator.update_state(written, c.key)
+        return written
+
+    async def _write(self, c: Correlated) -> Obj:
+        ev, ns = c.event, c.event["metadata"]["namespace"]
+        if c.patch:
+            patch = {"count": ev["count"], "lastTimestamp": ev["lastTimestamp"], "message": ev["message"]}
+            try:
+                return await self.client.patch(
+                    EVENTS, ev["metadata"]["name"], patch, ns, patch_type="strategic"
+                )
+            except ApiError as e:
+                if not is_not_found(e):
+                    raise
+            # the old event expired (TTL) or was deleted: write it anew, keeping the count
+            ev = {**ev, "metadata": {k: v for k, v in ev["metadata"].items() if k != "resourceVersion"}}
+        return await self.client.create(EVENTS, ev, ns)

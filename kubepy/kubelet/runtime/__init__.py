@@ -1,0 +1,1 @@
+"""Container runtimes behind one interface (interface.py): simulated today, Docker next."""

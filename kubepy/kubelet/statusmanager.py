@@ -1,0 +1,72 @@
+"""The status manager: writes a pod's status through pods/{name}/status, only when it changed.
+
+As the kubelet, it sends a merge patch computed against what the apiserver has (the informer's
+copy, or what was last written if that is newer to us), so concurrent writers of other fields are
+never overwritten and no resourceVersion conflict can happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubepy.client.errors import ApiError
+from kubepy.client.resources import PODS
+from kubepy.client.rest import RESTClient
+
+Obj = dict[str, Any]
+
+
+def merge_diff(old: Any, new: Any) -> Any:
+    """The RFC 7386 merge patch turning `old` into `new` (removed keys → null, lists whole);
+    {} when they are equal."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    patch: Obj = {}
+    for k in old.keys() - new.keys():
+        patch[k] = None
+    for k, v in new.items():
+        if k not in old:
+            patch[k] = v
+        elif old[k] != v:
+            if isinstance(v, dict) and isinstance(old[k], dict):
+                patch[k] = merge_diff(old[k], v)
+            else:
+                patch[k] = v
+    return patch
+
+
+class StatusManager:
+    def __init__(self, client: RESTClient) -> None:
+        self.client = client
+        #: pod uid → the status last written (our writes may not have come back by watch yet).
+        self._written: dict[str, Obj] = {}
+        self.writes = 0
+
+    async def set(self, pod: Obj, status: Obj) -> bool:
+        """Write `status` if it differs from the pod's; True when a write happened."""
+        meta = pod.get("metadata") or {}
+        uid = meta.get("uid", "")
+        last = self._written.get(uid)
+        patch = merge_diff(last if last is not None else (pod.get("status") or {}), status)
+        if not patch:
+            return False
+        try:
+            await self.client.patch(
+                PODS,
+                meta.get("name", ""),
+                {"metadata": {"uid": uid}, "status": patch},
+                meta.get("namespace", ""),
+                patch_type="merge",
+                subresource="status",
+            )
+        except ApiError as e:
+            self._written.pop(uid, None)
+            if e.code == 404:
+                return False
+            raise
+        self._written[uid] = status
+        self.writes += 1
+        return True
+
+    def forget(self, uid: str) -> None:
+        self._written.pop(uid, None)

@@ -1,0 +1,170 @@
+"""EventRecorder: events as client-go writes them, repeats patched, floods combined and dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubepy.client import events as ev_mod
+from kubepy.client.clock import FakeClock
+from kubepy.client.events import AGGREGATE_PREFIX, EventCorrelator, EventRecorder, object_reference
+from kubepy.client.resources import EVENTS, ref
+
+RC = {
+    "apiVersion": "v1",
+    "kind": "ReplicationController",
+    "metadata": {"name": "frontend", "namespace": "default", "uid": "u1", "resourceVersion": "7"},
+}
+
+
+def _event(message: str = "m", reason: str = "R", name: str = "frontend") -> dict:
+    return {
+        "metadata": {"name": f"{name}.1", "namespace": "default"},
+        "involvedObject": {"kind": "ReplicationController", "name": name, "namespace": "default"},
+        "source": {"component": "c"},
+        "type": "Normal",
+        "reason": reason,
+        "message": message,
+        "count": 1,
+        "firstTimestamp": "t0",
+        "lastTimestamp": "t0",
+    }
+
+
+def test_object_reference_takes_kind_from_caller_when_missing() -> None:
+    item = {"metadata": {"name": "p", "namespace": "ns", "uid": "u"}}
+    assert object_reference(item, kind="Pod", api_version="v1") == {
+        "kind": "Pod",
+        "namespace": "ns",
+        "name": "p",
+        "uid": "u",
+        "apiVersion": "v1",
+    }
+
+
+def test_repeat_patches_the_event_already_written() -> None:
+    c = EventCorrelator(FakeClock())
+    first = c.correlate(_event())
+    assert not first.patch and not first.skip
+    c.update_state({**first.event, "metadata": {"name": "frontend.1", "resourceVersion": "5"}})
+    again = c.correlate({**_event(), "metadata": {"name": "frontend.2", "namespace": "default"}})
+    assert again.patch
+    assert again.event["count"] == 2
+    assert again.event["metadata"]["name"] == "frontend.1"
+    assert again.event["firstTimestamp"] == "t0"
+
+
+@pytest.mark.parametrize(
+    ("other", "patch"),
+    [
+        (_event(message="other"), False),
+        (_event(reason="Other"), False),
+        (_event(name="backend"), False),
+        (_event(), True),
+    ],
+)
+def test_only_exact_repeats_are_deduplicated(other: dict, patch: bool) -> None:
+    c = EventCorrelator(FakeClock())
+    c.update_state(c.correlate(_event()).event)
+    assert c.correlate(other).patch is patch
+
+
+def test_ten_distinct_messages_are_combined() -> None:
+    c = EventCorrelator(FakeClock())
+    messages = [c.correlate(_event(message=f"m{i}")).event["message"] for i in range(12)]
+    assert messages[:9] == [f"m{i}" for i in range(9)]
+    assert messages[9] == AGGREGATE_PREFIX + "m9"
+    assert messages[11] == AGGREGATE_PREFIX + "m11"
+
+
+def test_combined_events_collapse_into_one_counted_event() -> None:
+    c = EventCorrelator(FakeClock())
+    for i in range(9):
+        r = c.correlate(_event(message=f"m{i}"))
+        c.update_state(r.event, r.key)
+    first = c.correlate(_event(message="m9"))
+    assert first.event["message"] == AGGREGATE_PREFIX + "m9" and not first.patch
+    c.update_state({**first.event, "metadata": {"name": "agg", "resourceVersion": "3"}}, first.key)
+    second = c.correlate(_event(message="m10"))
+    assert second.patch and second.event["metadata"]["name"] == "agg" and second.event["count"] == 2
+    assert second.event["message"] == AGGREGATE_PREFIX + "m10"
+
+
+def test_aggregation_window_restarts_after_ten_minutes() -> None:
+    clock = FakeClock()
+    c = EventCorrelator(clock)
+    for i in range(9):
+        c.correlate(_event(message=f"m{i}"))
+    clock.advance(ev_mod.AGGREGATE_INTERVAL + 1)
+    assert c.correlate(_event(message="m9")).event["message"] == "m9"
+
+
+def test_spam_filter_drops_after_burst_and_refills() -> None:
+    clock = FakeClock()
+    c = EventCorrelator(clock)
+    results = [c.correlate(_event(message=f"x{i % 3}")).skip for i in range(ev_mod.SPAM_BURST + 2)]
+    assert results.count(True) == 2 and not any(results[: ev_mod.SPAM_BURST])
+    clock.advance(ev_mod.SPAM_REFILL)
+    assert not c.correlate(_event()).skip
+
+
+async def test_recorder_writes_and_aggregates_against_the_apiserver(client) -> None:
+    clock = FakeClock()
+    rec = EventRecorder(client, "replication-controller", clock)
+    rc = await client.create(
+        ref("v1", "replicationcontrollers"),
+        {
+            **RC,
+            "metadata": {"name": "frontend"},
+            "spec": {
+                "replicas": 0,
+                "selector": {"app": "f"},
+                "template": {
+                    "metadata": {"labels": {"app": "f"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+                },
+            },
+        },
+        "default",
+    )
+    first = await rec.event(rc, "Normal", "SuccessfulCreate", "Created pod: frontend-abcde")
+    assert first is not None
+    assert first["metadata"]["name"].startswith("frontend.")
+    assert first["involvedObject"]["uid"] == rc["metadata"]["uid"]
+    assert first["source"] == {"component": "replication-controller"}
+    assert first["count"] == 1 and first["firstTimestamp"] == "2026-01-02T03:04:05Z"
+    clock.advance(30)
+    second = await rec.event(rc, "Normal", "SuccessfulCreate", "Created pod: frontend-abcde")
+    assert second is not None
+    assert second["metadata"]["name"] == first["metadata"]["name"]
+    assert second["count"] == 2
+    assert second["lastTimestamp"] == "2026-01-02T03:04:35Z"
+    assert second["firstTimestamp"] == "2026-01-02T03:04:05Z"
+    await rec.event(rc, "Warning", "FailedCreate", "Error creating: quota")
+    items, _ = await client.list_all(EVENTS, "default")
+    assert sorted((e["reason"], e["count"]) for e in items) == [("FailedCreate", 1), ("SuccessfulCreate", 2)]
+
+
+async def test_cluster_scoped_objects_get_events_in_default(client) -> None:
+    rec = EventRecorder(client, "node-controller", FakeClock())
+    node = {"metadata": {"name": "n1", "uid": "nu"}}
+    written = await rec.event(
+        node, "Normal", "RegisteredNode", "Node n1 event", kind="Node", api_version="v1"
+    )
+    assert written is not None and written["metadata"]["namespace"] == "default"
+    assert written["involvedObject"]["kind"] == "Node"
+
+
+async def test_repeat_after_the_event_vanished_creates_it_again(client) -> None:
+    rec = EventRecorder(client, "c", FakeClock())
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "default", "uid": "u"}}
+    first = await rec.event(pod, "Normal", "Pulled", "done")
+    await client.delete(EVENTS, first["metadata"]["name"], "default")
+    again = await rec.event(pod, "Normal", "Pulled", "done")
+    assert again is not None and again["count"] == 2
+    assert (await client.get(EVENTS, first["metadata"]["name"], "default"))["count"] == 2
+
+
+async def test_recording_failure_is_swallowed(client) -> None:
+    rec = EventRecorder(client, "c", FakeClock())
+    bad = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "Not_Valid"}}
+    assert await rec.event(bad, "Normal", "R", "m") is None

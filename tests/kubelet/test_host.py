@@ -1,0 +1,431 @@
+"""A simulated kubelet against the real in-process apiserver, time moved by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import AsyncIterator
+
+import pytest
+
+from kubepy.client.clock import FakeClock
+from kubepy.client.errors import ApiError
+from kubepy.client.resources import EVENTS, LEASES, NODES, PODS
+from kubepy.client.rest import RESTClient
+from kubepy.kubelet.host import KubeletHost, KubeletOptions
+from kubepy.kubelet.lifecycle import Defaults
+from kubepy.kubelet.nodestatus import NodeConfig, nth_node
+from kubepy.kubelet.podstatus import stage_of
+from tests.kubelet.conftest import eventually, pod, until
+
+
+def _node(i: int) -> NodeConfig:
+    name, cidr, ip = nth_node(i)
+    return NodeConfig(name=name, pod_cidr=cidr, internal_ip=ip)
+
+
+@pytest.fixture
+async def host(client: RESTClient, clock: FakeClock) -> AsyncIterator[KubeletHost]:
+    h = KubeletHost(
+        client, KubeletOptions(nodes=[_node(1)], defaults=Defaults(startup_seconds=2)), clock=clock
+    )
+    task = asyncio.ensure_future(h.run())
+    await until(lambda: _exists(client, NODES, "node-1"), "node registered")
+    yield h
+    h.stop()
+    await task
+
+
+async def _exists(client: RESTClient, ref, name: str, ns: str = "") -> bool:
+    try:
+        await client.get(ref, name, ns)
+        return True
+    except ApiError:
+        return False
+
+
+async def test_node_registers_and_heartbeats(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    node = await client.get(NODES, "node-1")
+    assert node["metadata"]["labels"]["kubernetes.io/hostname"] == "node-1"
+    assert node["metadata"]["labels"]["kubernetes.io/os"] == "linux"
+    assert node["spec"]["podCIDR"] == "10.244.1.0/24"
+    st = node["status"]
+    assert st["capacity"]["pods"] == "110" and st["allocatable"]["cpu"] == "4"
+    assert {"type": "InternalIP", "address": "172.18.0.3"} in st["addresses"]
+    assert st["daemonEndpoints"]["kubeletEndpoint"]["Port"] == 10250
+    assert st["nodeInfo"]["containerRuntimeVersion"].startswith("simulated://")
+    await until(lambda: _exists(client, LEASES, "node-1", "kube-node-lease"), "lease created")
+    lease = await client.get(LEASES, "node-1", "kube-node-lease")
+    assert lease["spec"]["holderIdentity"] == "node-1"
+    assert lease["spec"]["leaseDurationSeconds"] == 40
+    assert lease["metadata"]["ownerReferences"][0]["kind"] == "Node"
+    first = lease["spec"]["renewTime"]
+    clock.advance(10)
+
+    async def renewed() -> bool:
+        return (await client.get(LEASES, "node-1", "kube-node-lease"))["spec"]["renewTime"] != first
+
+    await until(renewed, "lease renewed after 10 s")
+    ready = next(
+        c for c in (await client.get(NODES, "node-1"))["status"]["conditions"] if c["type"] == "Ready"
+    )
+    assert ready["status"] == "True" and ready["reason"] == "KubeletReady"
+    events = (await client.list(EVENTS, "default", field_selector="involvedObject.kind=Node"))["items"]
+    reasons = {e["reason"] for e in events if e["involvedObject"]["name"] == "node-1"}
+    assert {"Starting", "NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeReady"} <= reasons
+    ready_ev = next(e for e in events if e["reason"] == "NodeReady")
+    assert ready_ev["message"] == "Node node-1 status is now: NodeReady"
+
+
+async def _pod(client: RESTClient, name: str) -> dict:
+    return await client.get(PODS, name, "default")
+
+
+async def test_pod_goes_creating_then_running(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    await client.create(PODS, pod("web"))
+    await until(lambda: _stage(client, "web", "ContainerCreating"), "ContainerCreating")
+    p = await _pod(client, "web")
+    assert p["status"]["phase"] == "Pending"
+    assert p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "ContainerCreating"
+    await _running(client, clock, "web")
+    p = await _pod(client, "web")
+    st = p["status"]
+    assert st["phase"] == "Running"
+    assert ipaddress.ip_address(st["podIP"]) in ipaddress.ip_network("10.244.1.0/24")
+    assert st["podIPs"] == [{"ip": st["podIP"]}] and st["hostIP"] == "172.18.0.3"
+    cs = st["containerStatuses"][0]
+    assert cs["ready"] is True and cs["started"] is True and cs["restartCount"] == 0
+    assert cs["containerID"].startswith("simulated://") and "running" in cs["state"]
+    conds = {c["type"]: c["status"] for c in st["conditions"]}
+    assert conds["Ready"] == "True" and conds["ContainersReady"] == "True" and conds["Initialized"] == "True"
+    events = (await client.list(EVENTS, "default", field_selector="involvedObject.name=web"))["items"]
+    assert [e["reason"] for e in sorted(events, key=lambda e: e["metadata"]["name"])] == [
+        "Pulled",
+        "Created",
+        "Started",
+    ]
+    assert {(e["source"]["component"], e["source"]["host"]) for e in events} == {("kubelet", "node-1")}
+    assert events[0]["message"] == 'Container image "nginx" already present on machine'
+
+
+async def _running(client: RESTClient, clock: FakeClock, name: str) -> None:
+    """Wait for the kubelet to create the pod's containers, then let their 2 s startup pass."""
+    await until(lambda: _stage(client, name, "ContainerCreating"), f"{name} ContainerCreating")
+    clock.advance(2)
+    await until(lambda: _stage(client, name, "Running"), f"{name} Running")
+
+
+async def _stage(client: RESTClient, name: str, stage: str) -> bool:
+    try:
+        return stage_of(await _pod(client, name)) == stage
+    except ApiError:
+        return False
+
+
+async def test_run_to_completion_pod_succeeds(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    ann = {"kubepy.io/simulate-run-seconds": "5"}
+    await client.create(PODS, pod("job", annotations=ann, restartPolicy="Never"))
+    await _running(client, clock, "job")
+    clock.advance(5)
+    await until(lambda: _stage(client, "job", "Succeeded"), "Succeeded")
+    st = (await _pod(client, "job"))["status"]
+    term = st["containerStatuses"][0]["state"]["terminated"]
+    assert term["exitCode"] == 0 and term["reason"] == "Completed"
+    assert st["containerStatuses"][0]["ready"] is False
+    ready = next(c for c in st["conditions"] if c["type"] == "Ready")
+    assert ready["status"] == "False" and ready["reason"] == "PodCompleted"
+
+
+async def test_failed_pod_with_never(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    ann = {"kubepy.io/simulate-run-seconds": "1", "kubepy.io/simulate-exit-code": "3"}
+    await client.create(PODS, pod("bad", annotations=ann, restartPolicy="Never"))
+    await _running(client, clock, "bad")
+    clock.advance(1)
+    await until(lambda: _stage(client, "bad", "Failed"), "Failed")
+    term = (await _pod(client, "bad"))["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert term["exitCode"] == 3 and term["reason"] == "Error"
+
+
+async def test_onfailure_restarts_until_success_is_not_needed(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    """OnFailure: an exit 0 is final (Succeeded), no restart."""
+    ann = {"kubepy.io/simulate-run-seconds": "1"}
+    await client.create(PODS, pod("once", annotations=ann, restartPolicy="OnFailure"))
+    await _running(client, clock, "once")
+    clock.advance(1)
+    await until(lambda: _stage(client, "once", "Succeeded"), "Succeeded")
+    assert (await _pod(client, "once"))["status"]["containerStatuses"][0]["restartCount"] == 0
+
+
+async def test_graceful_delete_then_removed_by_kubelet(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    ann = {"kubepy.io/simulate-stop-seconds": "4"}
+    await client.create(PODS, pod("web", annotations=ann))
+    await _running(client, clock, "web")
+    await client.delete(PODS, "web", "default")
+    p = await _pod(client, "web")
+    assert p["metadata"]["deletionTimestamp"] and p["metadata"]["deletionGracePeriodSeconds"] == 30
+    await asyncio.sleep(0.1)  # the kubelet sees the delete and sends SIGTERM; the container takes 4 s
+    assert await _exists(client, PODS, "web", "default")
+    clock.advance(4)
+    await until(lambda: _gone(client, "web"), "pod removed by the kubelet")
+    events = (await client.list(EVENTS, "default", field_selector="involvedObject.name=web"))["items"]
+    assert any(e["reason"] == "Killing" and e["message"] == "Stopping container c" for e in events)
+    assert not host.nodes["node-1"].workers.pods  # the sandbox is gone too
+
+
+async def _gone(client: RESTClient, name: str) -> bool:
+    return not await _exists(client, PODS, name, "default")
+
+
+async def test_grace_period_cut_by_sigkill(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    ann = {"kubepy.io/simulate-stop-seconds": "100"}
+    await client.create(PODS, pod("slow", annotations=ann, terminationGracePeriodSeconds=5))
+    await _running(client, clock, "slow")
+    await client.delete(PODS, "slow", "default")
+    await asyncio.sleep(0.1)
+    clock.advance(5)
+    await until(lambda: _gone(client, "slow"), "pod removed after its 5 s grace")
+
+
+async def test_crash_loop_backoff(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    ann = {"kubepy.io/simulate-crash-loop": "1s"}
+    await client.create(PODS, pod("crash", annotations=ann))
+    await _running(client, clock, "crash")
+    clock.advance(1)  # exits 1; the first restart is immediate
+
+    async def restarts(n: int) -> bool:
+        cs = (await _pod(client, "crash"))["status"]["containerStatuses"][0]
+        return cs["restartCount"] == n
+
+    await until(lambda: restarts(1), "first restart")
+    clock.advance(1)  # restarted at once (image present), runs 1 s, exits: now it waits 10 s
+    await until(lambda: _stage(client, "crash", "CrashLoopBackOff"), "CrashLoopBackOff")
+    cs = (await _pod(client, "crash"))["status"]["containerStatuses"][0]
+    assert cs["state"]["waiting"]["message"].startswith(
+        "back-off 10s restarting failed container=c pod=crash_default("
+    )
+    assert cs["lastState"]["terminated"]["exitCode"] == 1 and cs["restartCount"] == 1
+    assert (await _pod(client, "crash"))["status"]["phase"] == "Running"
+    events = (await client.list(EVENTS, "default", field_selector="involvedObject.name=crash"))["items"]
+    backoff = [e for e in events if e["reason"] == "BackOff"]
+    assert backoff and backoff[0]["type"] == "Warning"
+    assert backoff[0]["message"].startswith("Back-off restarting failed container c in pod crash_default(")
+    clock.advance(10)
+    await until(lambda: restarts(2), "second restart after 10 s")
+
+
+async def test_not_ready_injection(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    await client.create(PODS, pod("nr", annotations={"kubepy.io/simulate-not-ready": "true"}))
+    await until(lambda: _stage(client, "nr", "ContainerCreating"), "ContainerCreating")
+    clock.advance(2)
+    await until(lambda: _stage(client, "nr", "NotReady"), "NotReady")
+    st = (await _pod(client, "nr"))["status"]
+    ready = next(c for c in st["conditions"] if c["type"] == "Ready")
+    assert st["phase"] == "Running" and ready["reason"] == "ContainersNotReady"
+    assert ready["message"] == "containers with unready status: [c]"
+
+
+async def test_pods_of_other_nodes_are_ignored(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    await client.create(PODS, pod("elsewhere", node="node-9"))
+    await client.create(PODS, pod("here"))
+    await _running(client, clock, "here")
+    assert (await _pod(client, "elsewhere"))["status"]["phase"] == "Pending"
+    assert "containerStatuses" not in (await _pod(client, "elsewhere"))["status"]
+
+
+async def test_heartbeat_annotation_stops_lease_renewal(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    await until(lambda: _exists(client, LEASES, "node-1", "kube-node-lease"), "lease")
+    await client.patch(
+        NODES,
+        "node-1",
+        {"metadata": {"annotations": {"kubepy.io/simulate-heartbeat": "stopped"}}},
+        patch_type="merge",
+    )
+    await eventually(lambda: host._heartbeat_stopped(host.nodes["node-1"]), "annotation seen")
+    before = (await client.get(LEASES, "node-1", "kube-node-lease"))["spec"]["renewTime"]
+    for _ in range(3):
+        clock.advance(10)
+        await asyncio.sleep(0.05)
+    assert (await client.get(LEASES, "node-1", "kube-node-lease"))["spec"]["renewTime"] == before
+
+
+async def test_many_nodes_share_one_host(client: RESTClient, clock: FakeClock) -> None:
+    nodes = [_node(i) for i in range(1, 21)]
+    h = KubeletHost(client, KubeletOptions(nodes=nodes), clock=clock)
+    task = asyncio.ensure_future(h.run())
+    try:
+
+        async def all_registered() -> bool:
+            return len((await client.list(NODES))["items"]) == 20
+
+        await until(all_registered, "20 nodes")
+        for i in (1, 7, 20):
+            await client.create(PODS, pod(f"p{i}", node=f"node-{i}"))
+        for i in (1, 7, 20):
+            await until(lambda i=i: _stage(client, f"p{i}", "Running"), f"p{i} Running")
+            ip = (await _pod(client, f"p{i}"))["status"]["podIP"]
+            assert ipaddress.ip_address(ip) in ipaddress.ip_network(f"10.244.{i}.0/24")
+        assert len(h._tasks) == h.options.workers  # no task per node
+        await eventually(lambda: h.node_status_writes == 20, "a first status per node")
+        for _ in range(3):  # unchanged statuses are not rewritten within the 5 min report interval
+            clock.advance(10)
+            await asyncio.sleep(0.05)
+        assert h.node_status_writes == 20
+        clock.advance(300)
+        await eventually(lambda: h.node_status_writes == 40, "every status reported again after 5 min")
+    finally:
+        h.stop()
+        await task
+
+
+async def test_pod_bound_through_binding(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    body = pod("bound")
+    del body["spec"]["nodeName"]
+    await client.create(PODS, body)
+    binding = {
+        "apiVersion": "v1",
+        "kind": "Binding",
+        "metadata": {"name": "bound", "namespace": "default"},
+        "target": {"apiVersion": "v1", "kind": "Node", "name": "node-1"},
+    }
+    await client.request("POST", "/api/v1/namespaces/default/pods/bound/binding", body=binding)
+    await _running(client, clock, "bound")
+    conds = {c["type"]: c["status"] for c in (await _pod(client, "bound"))["status"]["conditions"]}
+    assert conds["PodScheduled"] == "True"  # the binding's condition is kept
+
+
+async def test_component_runs_and_stops(server, clock: FakeClock) -> None:
+    from kubepy.client.asgi import StreamingASGITransport
+    from kubepy.client.rest import user_agent
+    from kubepy.kubelet.component import component, options, single_node
+
+    made: list[RESTClient] = []
+
+    def factory(name: str) -> RESTClient:
+        c = RESTClient(
+            "http://kubepy", transport=StreamingASGITransport(server.app), user_agent=user_agent(name)
+        )
+        made.append(c)
+        return c
+
+    comp = component(factory, options([single_node("solo", pod_cidr="10.244.9.0/24")]))
+    assert comp.name == "kubelet"
+    task = asyncio.ensure_future(comp.run())
+    await eventually(lambda: bool(made), "client made")
+    await until(lambda: _exists(made[0], NODES, "solo"), "solo registered")
+    comp.stop()
+    await asyncio.wait_for(task, 5)
+    assert task.done() and task.exception() is None
+    with pytest.raises(ValueError):
+        component(factory, options([single_node("x")]), runtime="docker")
+
+
+async def test_restarted_kubelet_adopts_its_pods(client: RESTClient, clock: FakeClock) -> None:
+    """A new process for the same simulated node (kubepy up restarted) carries on: same IP,
+    container ids and start times, no status rewritten; a crash-looping pod keeps counting
+    (its backoff, in memory as in the kubelet, starts over)."""
+    opts = KubeletOptions(nodes=[_node(1)], defaults=Defaults(startup_seconds=2))
+    first = KubeletHost(client, opts, clock=clock)
+    task = asyncio.ensure_future(first.run())
+    await until(lambda: _exists(client, NODES, "node-1"), "registered")
+    await client.create(PODS, pod("web"))
+    await client.create(PODS, pod("crash", annotations={"kubepy.io/simulate-crash-loop": "1s"}))
+    await until(lambda: _stage(client, "web", "ContainerCreating"), "web creating")
+    await until(lambda: _stage(client, "crash", "ContainerCreating"), "crash creating")
+    clock.advance(2)
+    await until(lambda: _stage(client, "web", "Running"), "web Running")
+    clock.advance(1)
+    await until(lambda: _restarts(client, "crash", 1), "crash restarted once")
+    first.stop()
+    await task
+    before = {n: (await _pod(client, n))["status"] for n in ("web", "crash")}
+
+    second = KubeletHost(client, opts, clock=clock)
+    task = asyncio.ensure_future(second.run())
+    try:
+        await eventually(lambda: len(second.nodes["node-1"].workers.pods) == 2, "pods adopted")
+        await asyncio.sleep(0.1)
+        assert second.status.writes == 0
+        assert {n: (await _pod(client, n))["status"] for n in ("web", "crash")} == before
+        clock.advance(1)  # the adopted crash-looping container exits again: the count goes on
+        await until(lambda: _restarts(client, "crash", 2), "crash restarted a second time")
+        rt = second.nodes["node-1"].workers.runtime
+        assert {s.ip for s in await rt.list_pod_sandboxes()} == {
+            before["web"]["podIP"],
+            before["crash"]["podIP"],
+        }
+    finally:
+        second.stop()
+        await task
+
+
+async def _restarts(client: RESTClient, name: str, n: int) -> bool:
+    cs = (await _pod(client, name))["status"].get("containerStatuses") or [{}]
+    return cs[0].get("restartCount") == n and "running" in cs[0].get("state", {})
+
+
+async def test_pod_that_does_not_fit_is_rejected(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    big = pod("big")
+    big["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "8"}}
+    await client.create(PODS, big)
+    await client.create(PODS, pod("picky", nodeSelector={"disktype": "ssd"}))
+    await until(lambda: _stage(client, "big", "Failed"), "big refused")
+    await until(lambda: _stage(client, "picky", "Failed"), "picky refused")
+    st = (await _pod(client, "big"))["status"]
+    assert st["reason"] == "OutOfcpu"
+    assert st["message"] == (
+        "Pod was rejected: Node didn't have enough resource: cpu, requested: 8000, used: 0, capacity: 4000"
+    )
+    assert (await _pod(client, "picky"))["status"]["reason"] == "NodeAffinity"
+    # labelling the node (kubectl label node node-1 disktype=ssd) lets the next such pod in
+    await client.patch(NODES, "node-1", {"metadata": {"labels": {"disktype": "ssd"}}}, patch_type="merge")
+    await eventually(
+        lambda: (host.node_informer.store.get("node-1") or {})["metadata"]["labels"].get("disktype") == "ssd",
+        "label seen",
+    )
+    await client.create(PODS, pod("picky2", nodeSelector={"disktype": "ssd"}))
+    await _running(client, clock, "picky2")
+
+
+async def test_register_node_false_uses_the_node_an_admin_created(
+    client: RESTClient, clock: FakeClock
+) -> None:
+    """--register-node=false (the book's §4.1.5): the admin creates the Node; the kubelet only
+    heartbeats it and runs its pods."""
+    manual = {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": "192.168.1.129", "labels": {"zone": "a"}},
+    }
+    await client.create(NODES, manual)
+    cfg = NodeConfig("192.168.1.129", "10.244.5.0/24", "192.168.1.129")
+    h = KubeletHost(client, KubeletOptions(nodes=[cfg], register_node=False), clock=clock)
+    task = asyncio.ensure_future(h.run())
+    try:
+        await until(lambda: _is_ready(client, "192.168.1.129"), "status posted")
+        node = await client.get(NODES, "192.168.1.129")
+        assert node["metadata"]["labels"] == {"zone": "a"}  # the admin's node, not re-registered
+        assert node["status"]["addresses"][0] == {"type": "InternalIP", "address": "192.168.1.129"}
+        await client.create(PODS, pod("p", node="192.168.1.129"))
+        await until(lambda: _stage(client, "p", "Running"), "Running")
+    finally:
+        h.stop()
+        await task
+
+
+async def _is_ready(client: RESTClient, name: str) -> bool:
+    conds = (await client.get(NODES, name)).get("status", {}).get("conditions", [])
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conds)
