@@ -1,0 +1,38 @@
+"""The scheduler's settings (flags of `kubepy scheduler`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SchedulerOptions:
+    #: Pods whose spec.schedulerName is this are ours (the profile's schedulerName).
+    scheduler_name: str = "default-scheduler"
+    #: DefaultProvider (today's plugins and weights) or BookProvider (Kubernetes 1.0's set, §2.2.7).
+    algorithm_provider: str = "DefaultProvider"
+    #: A legacy Policy file (the book's misc/scheduler-policy.json) replacing the provider's plugins.
+    policy_config_file: str = ""
+    #: percentageOfNodesToScore: 0 adaptive (50% - nodes/125, at least 5%), else 1-100.
+    percentage_of_nodes_to_score: int = 0
+    #: Score weights by plugin name, e.g. {"NodeResourcesFit": 1, "SelectorSpread": 1}.
+    weights: Mapping[str, int] = field(default_factory=dict)
+    pod_initial_backoff_seconds: float = 1.0
+    pod_max_backoff_seconds: float = 10.0
+    #: podMaxInUnschedulablePodsDuration: an unschedulable pod is retried after this anyway.
+    max_unschedulable_seconds: float = 300.0
+    #: Bindings in flight at once (the binding cycle runs beside the next scheduling cycle).
+    parallel_binds: int = 16
+    #: Seed of the tie-breaking RNG (None: random).
+    seed: int | None = None
+    #: Where /healthz and /metrics are served (the book's 127.0.0.1:10251); port 0: not served.
+    address: str = "127.0.0.1"
+    port: int = 0
+    #: Run only while holding the Lease lock_namespace/lock_name (several replicas, one active).
+    leader_elect: bool = False
+    lock_namespace: str = "kube-system"
+    lock_name: str = "kube-scheduler"
+    lease_duration_seconds: float = 15.0
+    renew_deadline_seconds: float = 10.0
+    retry_period_seconds: float = 2.0
