@@ -187,12 +187,15 @@ def http_component(
     return Component(name, run, stop, grace=graceful_shutdown_seconds + 2.0)
 
 
-def apiserver_component(cfg: RunConfig, on_started: Callable[[int], None] | None = None) -> Component:
-    """The apiserver: open storage, serve HTTP on the insecure port, close storage."""
+def apiserver_component(
+    cfg: RunConfig, on_started: Callable[[int], None] | None = None, api: Any = None
+) -> Component:
+    """The apiserver: open storage, serve HTTP on the insecure port, close storage. `api` lets
+    `kubepy up` keep a handle on the APIServer for its in-process components."""
     from kubepy.apiserver.server import APIServer
 
     conf = cfg.server
-    api = APIServer(conf)
+    api = api or APIServer(conf)
     app = api.app
     if conf.verbosity >= REQUEST_LOG_LEVEL:  # decided once: below -v 2 requests pay nothing for it
         app = RequestLog(app)
