@@ -269,7 +269,9 @@ async def test_unknown_fields_warn_by_default_and_strict_rejects(client):
     assert "bogus" not in r.json()
     r = await client.post(f"{CM}?fieldValidation=Strict", json={**configmap("cm2"), "bogus": 1})
     assert r.status_code == 400
-    assert r.json()["message"] == 'strict decoding error: unknown field "bogus"'
+    assert r.json()["message"] == (
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"'
+    )
 
 
 async def test_method_not_allowed(client):

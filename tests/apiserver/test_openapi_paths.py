@@ -157,7 +157,11 @@ def test_golden_apps_and_virtual(v3):
     assert "readAppsV1NamespacedDeploymentScale" in apps
     assert "listAppsV1DeploymentForAllNamespaces" in apps
     authn = ops(v3["apis/authentication.k8s.io/v1"])
-    assert set(authn) == {"createAuthenticationV1SelfSubjectReview", "getAuthenticationV1APIResources"}
+    assert set(authn) == {
+        "createAuthenticationV1SelfSubjectReview",
+        "createAuthenticationV1TokenReview",
+        "getAuthenticationV1APIResources",
+    }
     core = ops(v3["api/v1"])
     cs = {k for k in core if "ComponentStatus" in k}
     assert cs == {"listCoreV1ComponentStatus", "readCoreV1ComponentStatus"}

@@ -6,10 +6,12 @@ exists every request is allowed, as with Kubernetes' AlwaysAllow authorizer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubepy.api.errors import FieldError, GoValue, bad_request, invalid, invalid_error
 from kubepy.api.resource import Context, Obj, Resource, Strategy
 from kubepy.api.resources.meta import META, LabelSelectorRequirement, kind_struct
-from kubepy.api.schema import BOOL, STRING, f, list_of, struct
+from kubepy.api.schema import BOOL, STRING, f, list_of, map_of, struct
 
 GROUP = "authorization.k8s.io"
 A = "io.k8s.api.authorization.v1."
@@ -212,6 +214,73 @@ def rules_review(obj: Obj, ctx: Context) -> Obj:
     }
 
 
+SubjectAccessReviewSpec = struct(
+    A + "SubjectAccessReviewSpec",
+    "The request to check and who makes it; exactly one of the two attribute sets.",
+    resourceAttributes=f(ResourceAttributes, "A resource request.", proto=1),
+    nonResourceAttributes=f(NonResourceAttributes, "A non-resource request.", proto=2),
+    user=f(STRING, "The user to test for.", proto=3),
+    groups=f(list_of(STRING), "The groups to test for.", list_type="atomic", proto=4),
+    extra=f(
+        map_of(list_of(STRING)), "Extra attributes of the user, as the authenticator gave them.", proto=5
+    ),
+    uid=f(STRING, "UID of the user.", proto=6),
+)
+
+
+def _subject_review(kind: str, namespaced: bool) -> Any:
+    return kind_struct(
+        A + kind,
+        "Asks whether a given user may perform an action" + (" in a namespace." if namespaced else "."),
+        GROUP,
+        "v1",
+        kind,
+        extra={
+            "spec": f(SubjectAccessReviewSpec, "The request to evaluate.", required=True, proto=2),
+            "status": f(SubjectAccessReviewStatus, "The answer, filled in by the server.", proto=3),
+        },
+    )
+
+
+SubjectAccessReview = _subject_review("SubjectAccessReview", False)
+LocalSubjectAccessReview = _subject_review("LocalSubjectAccessReview", True)
+
+
+def validate_subject_review(review: Obj, namespace: str) -> list[FieldError]:
+    """ValidateSubjectAccessReview(Spec) and, for the local kind, the namespace rule."""
+    spec = review.get("spec") or {}
+    errs = validate_review({"spec": spec})
+    if not spec.get("user") and not spec.get("groups"):
+        errs.append(
+            invalid("spec.user", spec.get("user", ""), "at least one of user or group must be specified")
+        )
+    ra = spec.get("resourceAttributes")
+    if namespace and ra is not None and ra.get("namespace", "") != namespace:
+        errs.append(
+            invalid(
+                "spec.resourceAttributes.namespace", ra.get("namespace", ""), "must match metadata.namespace"
+            )
+        )
+    return errs
+
+
+def subject_review(kind: str) -> Any:
+    def answer(obj: Obj, ctx: Context) -> Obj:
+        errs = validate_subject_review(obj, ctx.namespace if kind.startswith("Local") else "")
+        if errs:
+            raise invalid_error(kind, "", errs, GROUP)
+        meta = {"namespace": ctx.namespace} if kind.startswith("Local") else {}
+        return {
+            "kind": kind,
+            "apiVersion": f"{GROUP}/v1",
+            "metadata": meta,
+            "spec": obj.get("spec") or {},
+            "status": {"allowed": True},
+        }
+
+    return answer
+
+
 RESOURCES = [
     Resource(
         group=GROUP,
@@ -234,5 +303,27 @@ RESOURCES = [
         strategy=Strategy(),
         verbs=("create",),
         virtual=rules_review,
+    ),
+    Resource(
+        group=GROUP,
+        version="v1",
+        kind="SubjectAccessReview",
+        plural="subjectaccessreviews",
+        namespaced=False,
+        schema=SubjectAccessReview,
+        strategy=Strategy(),
+        verbs=("create",),
+        virtual=subject_review("SubjectAccessReview"),
+    ),
+    Resource(
+        group=GROUP,
+        version="v1",
+        kind="LocalSubjectAccessReview",
+        plural="localsubjectaccessreviews",
+        namespaced=True,
+        schema=LocalSubjectAccessReview,
+        strategy=Strategy(),
+        verbs=("create",),
+        virtual=subject_review("LocalSubjectAccessReview"),
     ),
 ]

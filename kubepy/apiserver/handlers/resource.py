@@ -168,7 +168,7 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
     opts = params.write_options(req.query)
     body = check_body_type(e, decode_body(req))
     check_name(body, req)
-    warnings = e.store._check_decoded(body, opts)
+    warnings = e.store._check_decoded_body(body, opts)
     if not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) and e.res.strategy.allow_create_on_update:
         await ensure_namespace(e, req, body)
 

@@ -191,6 +191,17 @@ class Store:
         return ListPage(items, self.env.cache.revision())
 
     # ---- create ----------------------------------------------------------------------------
+    def _check_decoded_body(self, obj: Obj, opts: WriteOptions) -> list[str]:
+        """`_check_decoded` for a create or update body: Kubernetes reports a strict-decoding
+        refusal like any failure to decode the body ("<Kind> in version ... cannot be handled as
+        a <Kind>: strict decoding error: ..."); a patch reports it on its own terms."""
+        try:
+            return self._check_decoded(obj, opts)
+        except StatusError as err:
+            if err.code == 400 and err.message.startswith("strict decoding error"):
+                raise fe.bad_request(self._cannot_handle(err.message)) from None
+            raise
+
     def _check_decoded(self, obj: Obj, opts: WriteOptions) -> list[str]:
         """Type errors → 400; unknown fields dropped, warned or refused per fieldValidation."""
         msg = self.strategy.decode_error(obj)
@@ -238,8 +249,10 @@ class Store:
                 )
             ns = ns or body_ns
         if meta.get("resourceVersion"):
-            raise fe.bad_request("resourceVersion should not be set on objects to be created")
-        warnings = self._check_decoded(obj, opts)
+            # etcd3's store refuses it with a plain error, which the apiserver answers as a 500
+            # with no reason (ErrorToAPIStatus's fallback)
+            raise StatusError(500, "", "resourceVersion should not be set on objects to be created")
+        warnings = self._check_decoded_body(obj, opts)
         obj["apiVersion"], obj["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(obj)
         ctx = self._ctx(ns)
