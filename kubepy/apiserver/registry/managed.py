@@ -13,17 +13,20 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 
-def on_create(store: Store, obj: Obj, manager: str) -> Obj:
-    return on_update(store, None, obj, manager, "")
+def on_create(store: Store, obj: Obj, manager: str, now: str | None = None) -> Obj:
+    return on_update(store, None, obj, manager, "", now)
 
 
-def on_update(store: Store, old: Obj | None, new: Obj, manager: str, subresource: str) -> Obj:
+def on_update(
+    store: Store, old: Obj | None, new: Obj, manager: str, subresource: str, now: str | None = None
+) -> Obj:
+    """`now`: the write's own timestamp when the caller already read the clock."""
     return ssa.track_update(
         old,
         new,
         manager=manager,
         schema=store.res.schema,
         api_version=store.res.api_version,
-        now=rfc3339(store.env.now()),
+        now=now or rfc3339(store.env.now()),
         subresource=subresource,
     )
