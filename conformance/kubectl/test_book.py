@@ -201,3 +201,27 @@ def test_endpoints_with_upper_case_ip(kubectl: Kubectl, tmp_path) -> None:
     got = kubectl("get", "endpoints", "my-service", "-o", "jsonpath={.subsets[0].addresses[0].ip}")
     assert got == "1.2.3.4"
     assert kubectl("delete", "-f", g) == kubectl.deleted("endpoints", "my-service") + "\n"
+
+
+def test_uncorrected_guestbook_shape_is_refused(kubectl: Kubectl, tmp_path) -> None:
+    """frontend-controller.yaml as printed in §1.3.3 has `ports:` one level too shallow (a sibling
+    of `containers:`, see CORRECTIONS.md): Kubernetes refuses it under kubectl's default strict
+    validation, naming the unknown field; the corrected file is created."""
+    from conformance.kubectl.runner import write_yaml
+    from kubepy.util import yamlio
+
+    doc = yamlio.load((BOOK / "guestbook/frontend-controller.yaml").read_text())
+    spec = doc["spec"]["template"]["spec"]
+    spec["ports"] = spec["containers"][0].pop("ports")
+    f = str(write_yaml(tmp_path, "frontend-controller-as-printed.yaml", doc))
+    res = kubectl.run("create", "-f", f)
+    assert (res.rc, res.err) == (
+        1,
+        f'Error from server (BadRequest): error when creating "{f}": ReplicationController in version "v1" '
+        "cannot be handled as a ReplicationController: strict decoding error: "
+        'unknown field "spec.template.spec.ports"\n',
+    )
+    assert kubectl("create", "-f", str(BOOK / "guestbook/frontend-controller.yaml")) == (
+        "replicationcontroller/frontend created\n"
+    )
+    kubectl("delete", "rc", "frontend")
