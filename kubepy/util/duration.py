@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def human_duration(seconds: float) -> str:
@@ -50,4 +50,7 @@ def age(obj_time: str | None, now: datetime) -> str:
 
 
 def rfc3339(t: datetime) -> str:
+    """Kubernetes' wire form, always in UTC (an aware local time is converted first)."""
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -47,7 +47,7 @@ class Comparison:
 
 
 @lru_cache(maxsize=8192)
-def _zero_plan(node: Node) -> tuple[tuple[str, Node | None], ...]:
+def zero_plan(node: Node) -> tuple[tuple[str, Node | None], ...]:
     """The by-value struct fields (with their node) and required lists (None) of a struct."""
     assert isinstance(node.type, Struct)
     plan: list[tuple[str, Node | None]] = []
@@ -65,7 +65,7 @@ def with_zero_structs(value: Any, node: Node) -> Any:
     appeared" out of the changes, as Kubernetes does."""
     if node.kind == STRUCT and isinstance(value, dict):
         out = {k: with_zero_structs(v, child(node, k)) for k, v in value.items()}
-        for name, sub in _zero_plan(node):
+        for name, sub in zero_plan(node):
             if name not in out:
                 out[name] = None if sub is None else with_zero_structs({}, sub)
         return out

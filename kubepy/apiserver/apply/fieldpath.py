@@ -173,12 +173,25 @@ def recursive_difference(fs: FieldSet, prefixes: FieldSet) -> FieldSet:
     """Set.RecursiveDifference: drop every path lying at or under one of `prefixes`."""
     if not prefixes:
         return fs
-    return frozenset(p for p in fs if not any(p[:i] in prefixes for i in range(1, len(p) + 1)))
+    lengths = sorted({len(p) for p in prefixes if p})  # only prefixes this long can match
+    return frozenset(p for p in fs if not any(p[:i] in prefixes for i in lengths if i <= len(p)))
 
 
 # ---- FieldsV1 --------------------------------------------------------------------------------
 def encode_fields(fs: FieldSet) -> dict:
-    """The FieldsV1 object for `fs`, keys ordered as Kubernetes writes them."""
+    """The FieldsV1 object for `fs`, keys ordered as Kubernetes writes them (a fresh object)."""
+    return orjson.loads(_encoded(fs))
+
+
+@lru_cache(maxsize=1024)
+def _encoded(fs: FieldSet) -> bytes:
+    """Every write re-encodes every manager's set, and most sets are the ones the last write (or
+    the last object made from the same template) had: encode each distinct set once."""
+    return orjson.dumps(_encode(fs))
+
+
+def _encode(fs: FieldSet) -> dict:
+    """The FieldsV1 trie of `fs`: members marked with ".", children in PathElement order."""
 
     def emit(node: Trie, root: bool = False) -> dict:
         out: dict = {}
@@ -195,6 +208,22 @@ def decode_fields(obj: Any) -> FieldSet:
     """Parse FieldsV1; raises ValueError on malformed input. Unknown element kinds are dropped."""
     if not isinstance(obj, dict):
         raise ValueError("FieldsV1 must be a JSON object")
+    try:
+        raw = orjson.dumps(obj)
+    except TypeError:  # not plain JSON (integers beyond 64 bits): parse it as it is
+        return _decode(obj)
+    return _decoded(raw)
+
+
+@lru_cache(maxsize=1024)
+def _decoded(raw: bytes) -> FieldSet:
+    """Every write decodes every manager's entry again, mostly unchanged since the last write: parse
+    each distinct FieldsV1 once (a FieldSet is immutable, so it can be shared)."""
+    return _decode(orjson.loads(raw))
+
+
+def _decode(obj: dict) -> FieldSet:
+    """The parse behind decode_fields."""
     out: set[Path] = set()
 
     def walk(node: dict, prefix: Path) -> bool:

@@ -14,6 +14,7 @@ from kubepy.api.errors import StatusError
 from kubepy.api.schema import Struct
 from kubepy.apiserver.apply import updater
 from kubepy.apiserver.apply.conflicts import conflict_error
+from kubepy.apiserver.apply.created import created_fields
 from kubepy.apiserver.apply.extract import check_typed
 from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, field_pe
 from kubepy.apiserver.apply.lastapplied import client_side_owned, sync_last_applied
@@ -28,7 +29,7 @@ from kubepy.apiserver.apply.managed import (
     identity,
 )
 from kubepy.apiserver.apply.merge import drop_nulls
-from kubepy.apiserver.apply.typed import Node, json_copy, node_of
+from kubepy.apiserver.apply.typed import STRUCT, Node, json_copy, node_of
 
 BEFORE_FIRST_APPLY = "before-first-apply"
 
@@ -130,6 +131,19 @@ def _credit_update(
     cap_update_managers(managed)
 
 
+def _created(
+    obj: dict, manager: str, api_version: str, subresource: str, now: str, node: Node, reset: FieldSet
+) -> Managed:
+    """_credit_update from nothing live and nothing owned, in one walk (see created.py)."""
+    managed = Managed()
+    fs = created_fields(obj, node, reset) - STRIPPED
+    if fs:
+        ident = identity(manager or "unknown", UPDATE, api_version, subresource)
+        managed.fields[ident] = Owned(fs, api_version, False)
+        managed.times[ident] = now
+    return managed
+
+
 # ---- the two entry points -------------------------------------------------------------------
 def track_update(
     old: dict | None,
@@ -151,6 +165,8 @@ def track_update(
     reset = reset_fields(schema, subresource) if reset is None else reset
     managed = _decode_live_or_new(old, new, subresource != "")
     result = _body(new)
+    if old is None and not managed.fields and node.kind == STRUCT:
+        return _store(result, _created(result, manager, api_version, subresource, now, node, reset))
     live = _body(old)
     if not managed.fields and ((live.get("metadata") or {}).get("uid")):
         return result

@@ -176,7 +176,10 @@ def json_equal(a: Any, b: Any) -> bool:
 def json_copy(obj: Any) -> Any:
     """Deep copy of a JSON value (faster than copy.deepcopy, and any int size is fine)."""
     if isinstance(obj, dict):
-        return {k: json_copy(v) for k, v in obj.items()}
+        return {k: json_copy(v) if isinstance(v, _CONTAINERS) else v for k, v in obj.items()}
     if isinstance(obj, list):
-        return [json_copy(v) for v in obj]
+        return [json_copy(v) if isinstance(v, _CONTAINERS) else v for v in obj]
     return obj
+
+
+_CONTAINERS = (dict, list)  # scalars are shared, not copied: no call per leaf

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from kubepy.apiserver.apply.compare import Comparison, compare, with_zero_structs
 from kubepy.apiserver.apply.extract import ensure_named_members, field_set
 from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, iterate, recursive_difference
 from kubepy.apiserver.apply.managed import Managed, Owned
 from kubepy.apiserver.apply.merge import merge, remove_items
-from kubepy.apiserver.apply.typed import Node, json_equal
+from kubepy.apiserver.apply.typed import MAP, STRUCT, Node, json_equal
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ def _settle(
     old: Any, new: Any, managed: Managed, workflow: str, force: bool, node: Node, reset: FieldSet
 ) -> Comparison:
     """Updater.update: take changed fields from other managers (or refuse) and forget removed ones."""
+    old, new = _without_equal_fields(old, new, node)
     cmp = compare(with_zero_structs(old, node), with_zero_structs(new, node), node).exclude(reset)
     changed = cmp.modified | cmp.added
     conflicts: dict[str, FieldSet] = {}
@@ -58,6 +61,27 @@ def _settle(
         else:
             del managed.fields[m]
     return cmp
+
+
+def _without_equal_fields(old: Any, new: Any, node: Node) -> tuple[Any, Any]:
+    """Both objects without the top-level fields they hold equal: an equal field compares to no
+    change (absent from both, it zero-fills the same on both sides), and most writes touch one
+    field of many. Equal means equal JSON, key order included, which implies json_equal."""
+    if node.kind not in (STRUCT, MAP) or not isinstance(old, dict) or not isinstance(new, dict):
+        return old, new
+    same = [k for k, v in new.items() if k in old and _dumps(v) == _dumps(old[k])]
+    if not same:
+        return old, new
+    drop = set(same)
+    return {k: v for k, v in old.items() if k not in drop}, {k: v for k, v in new.items() if k not in drop}
+
+
+def _dumps(v: Any) -> object:
+    """JSON bytes, or a fresh object (never equal to anything) when orjson cannot encode it."""
+    try:
+        return orjson.dumps(v)
+    except TypeError:
+        return object()
 
 
 def update(old: Any, new: Any, managed: Managed, api_version: str, node: Node, reset: FieldSet) -> FieldSet:

@@ -1,0 +1,213 @@
+"""The write path's shortcuts give the results of the long way, on random objects of real schemas:
+well-formed and not (nulls, wrong shapes, unknown fields, duplicate or unnamed list items), under
+the reset fields of the main resource, of /status, and deeper ones.
+
+- track_update's create fast path (created.py) equals the general comparison;
+- an update's comparison skips top-level fields equal on both sides without changing its result;
+- FieldsV1 decoding and encoding through their caches give fresh, equal results."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kubepy.api.catalog import all_resources
+from kubepy.api.schema import ListOf, MapOf, Prim, Struct, Type
+from kubepy.apiserver.apply import manager as mgr
+from kubepy.apiserver.apply import updater
+from kubepy.apiserver.apply.created import created_fields
+from kubepy.apiserver.apply.extract import field_set
+from kubepy.apiserver.apply.fieldpath import decode_fields, encode_fields, field_pe
+from kubepy.apiserver.apply.managed import Managed, Owned
+from kubepy.apiserver.apply.typed import node_of
+
+KINDS = ("Pod", "Service", "Deployment", "ConfigMap")
+RES = {r.kind: r for r in all_resources() if r.kind in KINDS and "/" not in r.plural}
+# Fields worth reaching often: the ones every real object of these kinds has.
+HOT = frozenset(
+    "metadata spec status containers initContainers ports template selector matchLabels labels "
+    "annotations name image protocol containerPort port targetPort resources env volumes data "
+    "replicas strategy rollingUpdate conditions podIP hostIP clusterIP type".split()
+)
+WRONG = st.sampled_from([0, 1.5, "x", True, [], {}, [1], {"z": 1}])
+
+
+def _prim(t: Prim) -> st.SearchStrategy[Any]:
+    if t.enum:
+        return st.sampled_from(list(t.enum))
+    return {
+        "string": st.sampled_from(["", "a", "b", "TCP", "UDP"]),
+        "integer": st.integers(0, 3),
+        "number": st.sampled_from([0, 0.5, 2]),
+        "boolean": st.booleans(),
+    }.get(t.type, st.sampled_from(["a", 1]))
+
+
+@st.composite
+def value_of(draw: st.DrawFn, t: Type, depth: int) -> Any:
+    roll = draw(st.integers(0, 24))
+    if roll == 0:
+        return None
+    if roll == 1:
+        return draw(WRONG)
+    if isinstance(t, Prim):
+        return draw(_prim(t))
+    if depth <= 0 or not isinstance(t, (Struct, ListOf, MapOf)):
+        return draw(st.sampled_from([{}, [], "raw", {"k": 1}]))
+    if isinstance(t, ListOf):
+        return [draw(value_of(t.item, depth - 1)) for _ in range(draw(st.integers(0, 3)))]
+    if isinstance(t, MapOf):
+        keys = draw(st.lists(st.sampled_from(["a", "b", "c"]), max_size=3, unique=True))
+        return {k: draw(value_of(t.value, depth - 1)) for k in keys}
+    names = sorted(t.fields)
+    hot = [n for n in names if n in HOT]
+    chosen = draw(st.lists(st.sampled_from(hot), max_size=len(hot), unique=True)) if hot else []
+    chosen += draw(st.lists(st.sampled_from(names), max_size=3, unique=True)) if names else []
+    out = {n: draw(value_of(t.fields[n].type, depth - 1)) for n in dict.fromkeys(chosen)}
+    if draw(st.integers(0, 9)) == 0:
+        out["unknownField"] = draw(st.sampled_from([1, {"a": 1}, [1, 2]]))
+    return out
+
+
+@st.composite
+def case(draw: st.DrawFn) -> tuple[str, dict, frozenset]:
+    kind = draw(st.sampled_from(KINDS))
+    schema = RES[kind].schema
+    obj = draw(value_of(schema, 7))
+    if not isinstance(obj, dict):
+        obj = {}
+    obj.pop("status", None) if draw(st.booleans()) else None
+    reset = draw(
+        st.sampled_from(
+            [
+                mgr.reset_fields(schema, ""),
+                mgr.reset_fields(schema, "status"),
+                frozenset(),
+                frozenset(
+                    {(field_pe("spec"), field_pe("containers")), (field_pe("metadata"), field_pe("labels"))}
+                ),
+            ]
+        )
+    )
+    return kind, obj, reset
+
+
+def _general(obj: dict, kind: str, reset: frozenset) -> frozenset:
+    node = node_of(RES[kind].schema)
+    return updater.update({}, copy.deepcopy(obj), Managed(), RES[kind].api_version, node, reset)
+
+
+POD = {
+    "metadata": {"name": "p", "labels": {"app": "x"}},
+    "spec": {
+        "containers": [
+            {"name": "c", "image": "redis:7", "ports": [{"containerPort": 6379}, {"containerPort": 6379}]},
+            {"name": "d", "resources": {"limits": {"cpu": "1"}}},
+            {"image": "unnamed"},
+        ],
+        "volumes": [],
+    },
+    "status": {"phase": "Pending"},
+}
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case())
+@example(("Pod", POD, frozenset({(field_pe("status"),)})))
+@example(("Deployment", {"spec": {"template": {"spec": {"containers": None}}}}, frozenset()))
+@example(("Service", {"spec": {"ports": [{"port": 80}, {"port": 80, "protocol": "UDP"}]}}, frozenset()))
+@example(
+    ("Pod", {"spec": {"volumes": [{"name": "v", "rbd": {}}, {"name": "w", "cephfs": None}]}}, frozenset())
+)
+@example(("ConfigMap", {"data": {"a": "1"}, "binaryData": None}, frozenset()))
+def test_created_fields_equal_the_general_comparison(c: tuple[str, dict, frozenset]) -> None:
+    kind, obj, reset = c
+    node = node_of(RES[kind].schema)
+    before = copy.deepcopy(obj)
+    assert created_fields(obj, node, reset) == _general(obj, kind, reset)
+    assert obj == before  # the walk reads only
+
+
+@st.composite
+def update_case(draw: st.DrawFn) -> tuple[str, dict, dict, frozenset]:
+    """An old object and a new one that keeps some of its top-level fields (as most writes do)."""
+    kind, old, reset = draw(case())
+    fresh = draw(value_of(RES[kind].schema, 7))
+    new = dict(fresh) if isinstance(fresh, dict) else {}
+    for k, v in old.items():
+        if draw(st.integers(0, 2)):
+            new[k] = copy.deepcopy(v)
+    if draw(st.booleans()) and new:
+        new.pop(draw(st.sampled_from(sorted(new))))
+    return kind, old, new, reset
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(update_case())
+@example(
+    (
+        "Pod",
+        POD,
+        {**POD, "metadata": {"name": "p", "labels": {"app": "y"}}},
+        frozenset({(field_pe("status"),)}),
+    )
+)
+@example(("ConfigMap", {"data": {"a": True}}, {"data": {"a": 1}}, frozenset()))
+def test_settle_skipping_equal_fields_changes_nothing(c: tuple[str, dict, dict, frozenset]) -> None:
+    kind, old, new, reset = c
+    node = node_of(RES[kind].schema)
+    owners = Managed(
+        {
+            "a": Owned(field_set(old, node), "v1", False),
+            "b": Owned(frozenset({(field_pe("metadata"), field_pe("labels"))}), "v1", True),
+        }
+    )
+    want_managed = Managed(dict(owners.fields))
+    want = updater.update(old, new, want_managed, "v1", node, reset)  # with the shortcut
+    long_managed = Managed(dict(owners.fields))
+    real = updater._without_equal_fields
+    try:
+        updater._without_equal_fields = lambda o, n, _node: (o, n)
+        long = updater.update(old, new, long_managed, "v1", node, reset)
+    finally:
+        updater._without_equal_fields = real
+    assert want == long
+    assert want_managed.fields == long_managed.fields
+
+
+def test_fields_v1_caches_hand_out_fresh_equal_values() -> None:
+    fs = frozenset({("f:metadata", "f:labels", "f:app"), ("f:spec", "f:containers", 'k:{"name":"c"}')})
+    first, second = encode_fields(fs), encode_fields(fs)
+    assert first == second and first is not second
+    first["f:spec"].clear()  # a caller editing its copy does not touch the next one
+    assert encode_fields(fs) == second
+    assert decode_fields(second) == fs == decode_fields(copy.deepcopy(second))
+    with pytest.raises(ValueError):
+        decode_fields({"f:a": 1})
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_track_update_on_create_matches_the_general_path(kind: str) -> None:
+    """The whole entry point: same managedFields as crediting the update the long way."""
+    res = RES[kind]
+    obj = {"apiVersion": res.api_version, "kind": kind, "metadata": {"name": "x", "labels": {"a": "b"}}}
+    if kind == "ConfigMap":
+        obj["data"] = {"k": "v"}
+    elif kind != "Pod":
+        obj["spec"] = {"replicas": 2} if kind == "Deployment" else {"ports": [{"port": 80}]}
+    else:
+        obj.update(copy.deepcopy({k: POD[k] for k in ("spec", "status")}))
+    now = "2026-01-01T00:00:00Z"
+    fast = mgr.track_update(None, obj, manager="m", schema=res.schema, api_version=res.api_version, now=now)
+    node = node_of(res.schema)
+    long = copy.deepcopy(obj)
+    managed = Managed()
+    mgr._credit_update(
+        {}, long, managed, "m", res.api_version, "", now, node, mgr.reset_fields(res.schema, "")
+    )
+    assert fast == mgr._store(long, managed)
+    assert fast["metadata"]["managedFields"][0]["fieldsV1"]  # something is owned
