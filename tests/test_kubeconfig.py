@@ -59,11 +59,3 @@ def test_loads_rejects_a_non_mapping():
     with pytest.raises(ValueError):
         kubeconfig.loads("- a\n- b\n")
 
-
-def test_rfc3339_is_utc_whatever_the_local_zone():
-    from datetime import datetime, timedelta, timezone
-
-    from kubepy.util.duration import rfc3339
-
-    tokyo = datetime(2026, 1, 2, 11, 12, 34, tzinfo=timezone(timedelta(hours=9)))
-    assert rfc3339(tokyo) == "2026-01-02T02:12:34Z"

@@ -1,0 +1,30 @@
+"""Ages and timestamps as Kubernetes prints them."""
+
+from __future__ import annotations
+
+
+def test_rfc3339_is_utc_whatever_the_local_zone():
+    from datetime import datetime, timedelta, timezone
+
+    from kubepy.util.duration import rfc3339
+
+    tokyo = datetime(2026, 1, 2, 11, 12, 34, tzinfo=timezone(timedelta(hours=9)))
+    assert rfc3339(tokyo) == "2026-01-02T02:12:34Z"
+
+
+def test_human_duration_matches_kubectl():
+    from kubepy.util.duration import human_duration
+
+    cases = {
+        0: "0s",
+        45: "45s",
+        119: "119s",
+        130: "2m10s",
+        600: "10m",
+        3 * 3600: "3h",
+        8 * 3600: "8h",
+        49 * 3600: "2d1h",
+        9 * 86400: "9d",
+        800 * 86400: "2y70d",
+    }
+    assert {k: human_duration(k) for k in cases} == cases
