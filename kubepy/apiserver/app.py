@@ -103,13 +103,23 @@ class App:
         headers += [(k.encode(), v.encode()) for k, v in resp.headers]
         await send({"type": "http.response.start", "status": resp.status, "headers": headers})
         metrics.DEFAULT.watchers(info.resource, 1, group=info.group, version=info.version, scope=_scope(info))
+        if resp.cancel is not None:  # one task watches for the client leaving; none per chunk
+            chunks = resp.chunks
+            cancel = resp.cancel
+            gone = asyncio.ensure_future(_wait_disconnect(receive, False))
+            gone.add_done_callback(lambda t: None if t.cancelled() else cancel())
+        else:
+            chunks = _until_disconnect(resp.chunks, receive)
+            gone = None
         try:
-            async for chunk in _until_disconnect(resp.chunks, receive):
+            async for chunk in chunks:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except OSError:
             pass
         finally:
+            if gone is not None:
+                gone.cancel()
             metrics.DEFAULT.watchers(info.resource, -1, group=info.group, version=info.version, scope=_scope(info))
 
     async def _route(self, req: Request) -> Response | StreamResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -62,6 +62,8 @@ class StreamResponse:
     chunks: AsyncIterator[bytes]
     content_type: str = JSON
     headers: list[tuple[str, str]] = field(default_factory=list)
+    #: Ends `chunks` early (the client went away).
+    cancel: Callable[[], None] | None = None
 
 
 def parse_query(raw: bytes) -> dict[str, list[str]]:
