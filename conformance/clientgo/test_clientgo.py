@@ -177,9 +177,7 @@ def test_every_scenario_ran(clientgo_run: Run):
 
 #: Known kubepy gaps: each scenario here fails today for the reason given (strict: fixing the gap
 #: makes the mark fail, so it is removed with the fix).
-KNOWN_GAPS = {
-    "events-recorder": "kubepy gap: core/v1 and events.k8s.io/v1 Events are stored as two resources, not one",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 from kubernetes import client
 
 from conformance.python_client.helpers import book
@@ -24,10 +23,6 @@ def test_book_endpoints_upper_case_ip(server_url: str, ns: str):
     assert "subsets[0].addresses[0].ip" in r.json()["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubepy gap: core/v1 and events.k8s.io/v1 Events are stored as two resources, not one",
-)
 def test_events_are_one_resource_in_two_apis(api_client: Any, ns: str):
     """Kubernetes stores core/v1 and events.k8s.io/v1 Events once: each API sees the other's."""
     core, events = client.CoreV1Api(api_client), client.EventsV1Api(api_client)
@@ -55,6 +50,11 @@ def test_events_are_one_resource_in_two_apis(api_client: Any, ns: str):
         ns,
         {
             "metadata": {"name": "both.2"},
+            # events.k8s.io/v1 requires eventTime, which a core/v1 client may leave out
+            "eventTime": "2026-01-02T03:04:05.000000Z",
+            "reportingComponent": "kubelet",
+            "reportingInstance": "node-a",
+            "action": "Testing",
             "involvedObject": {"kind": "Pod", "name": "y", "namespace": ns},
             "reason": "Legacy",
             "message": "seen from events.k8s.io",

@@ -168,6 +168,11 @@ class Resource:
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
     #: For create-only virtual kinds: computes the response object from the request body.
     virtual: Callable[[Obj, Context], Obj] | None = None
+    #: (group, plural) of the resource whose storage this one shares, with the conversions of its
+    #: objects to and from that one's shape (Kubernetes keeps one Event for two APIs).
+    stored_as: tuple[str, str] | None = None
+    to_stored: Callable[[Obj], Obj] | None = None
+    from_stored: Callable[[Obj], Obj] | None = None
     #: Sent as a Warning header on every request to the resource (Kubernetes' deprecation notice).
     deprecation: str = ""
     #: metadata.name rule (ValidateNameFunc); second argument is True for a generateName prefix.
@@ -187,8 +192,10 @@ class Resource:
 
     @property
     def storage_prefix(self) -> str:
-        """Key prefix in storage: /registry/<group>/<plural>/ (core group spelled "core")."""
-        return f"/registry/{self.group or 'core'}/{self.plural}/"
+        """Key prefix in storage: /registry/<group>/<plural>/ (core group spelled "core"); a
+        resource stored as another (events.k8s.io Events as core Events) uses that one's."""
+        group, plural = self.stored_as or (self.group, self.plural)
+        return f"/registry/{group or 'core'}/{plural}/"
 
     def key(self, namespace: str, name: str) -> str:
         if self.namespaced:

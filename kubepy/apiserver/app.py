@@ -224,6 +224,8 @@ class App:
             if entry is None or info.verb != "watch":
                 raise NOT_FOUND
             w, timeout = await wh.open_watcher(entry, Request("GET", scope["path"], query, headers, b"", info))
+            if entry.res.from_stored is not None:
+                w = wh.ConvertingWatcher(w, entry.res.from_stored)
         except StatusError as e:
             await send({"type": "websocket.http.response.start", "status": e.code,
                         "headers": [(b"content-type", b"application/json")]})

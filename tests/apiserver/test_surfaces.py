@@ -37,7 +37,11 @@ async def test_metrics_count_requests(client):
     await client.get("/api/v1/namespaces/default/configmaps")
     text = (await client.get("/metrics")).text
     assert "# TYPE apiserver_request_total counter" in text
-    line = next(x for x in text.splitlines() if x.startswith("apiserver_request_total{") and 'resource="configmaps"' in x)
+    line = next(
+        x
+        for x in text.splitlines()
+        if x.startswith("apiserver_request_total{") and 'resource="configmaps"' in x
+    )
     assert 'verb="LIST"' in line and 'code="200"' in line
     assert "apiserver_request_duration_seconds_bucket" in text
 
@@ -72,7 +76,9 @@ async def test_aggregated_discovery(client):
 
 
 async def test_table_list_get_and_include_object(client, clock):
-    await client.post("/api/v1/namespaces/default/configmaps", json=configmap("t1", data={"a": "1", "b": "2"}))
+    await client.post(
+        "/api/v1/namespaces/default/configmaps", json=configmap("t1", data={"a": "1", "b": "2"})
+    )
     clock.advance(300)
     r = await client.get("/api/v1/namespaces/default/configmaps", headers={"Accept": TABLE})
     assert r.headers["content-type"] == "application/json;as=Table;v=v1;g=meta.k8s.io"
@@ -81,7 +87,9 @@ async def test_table_list_get_and_include_object(client, clock):
     assert [c["name"] for c in t["columnDefinitions"]] == ["Name", "Data", "Age"]
     assert t["rows"][0]["cells"] == ["t1", 2, "5m"]
     assert t["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
-    r = await client.get("/api/v1/namespaces/default/configmaps/t1?includeObject=Object", headers={"Accept": TABLE})
+    r = await client.get(
+        "/api/v1/namespaces/default/configmaps/t1?includeObject=Object", headers={"Accept": TABLE}
+    )
     assert r.json()["rows"][0]["object"]["data"] == {"a": "1", "b": "2"}
 
 
@@ -114,8 +122,10 @@ async def test_service_account_token(client, server):
 
     sa = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "robot"}}
     assert (await client.post("/api/v1/namespaces/default/serviceaccounts", json=sa)).status_code == 201
-    r = await client.post("/api/v1/namespaces/default/serviceaccounts/robot/token",
-                          json={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}})
+    r = await client.post(
+        "/api/v1/namespaces/default/serviceaccounts/robot/token",
+        json={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}},
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["kind"] == "TokenRequest" and body["spec"]["expirationSeconds"] == 3600
@@ -123,10 +133,13 @@ async def test_service_account_token(client, server):
     claims = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     assert claims["sub"] == "system:serviceaccount:default:robot"
     assert claims["exp"] - claims["iat"] == 3600
-    r = await client.post("/api/v1/namespaces/default/serviceaccounts/robot/token",
-                          json={"spec": {"expirationSeconds": 60}})
+    r = await client.post(
+        "/api/v1/namespaces/default/serviceaccounts/robot/token", json={"spec": {"expirationSeconds": 60}}
+    )
     assert r.status_code == 422
-    assert (await client.post("/api/v1/namespaces/default/serviceaccounts/ghost/token", json={})).status_code == 404
+    assert (
+        await client.post("/api/v1/namespaces/default/serviceaccounts/ghost/token", json={})
+    ).status_code == 404
 
 
 async def test_deprecated_resources_warn(client):
@@ -150,8 +163,12 @@ async def test_partial_object_metadata(client, server):
     body = r.json()
     assert body["kind"] == "PartialObjectMetadata" and body["apiVersion"] == "meta.k8s.io/v1"
     assert body["metadata"]["labels"] == {"a": "b"} and "data" not in body
-    lst = (await client.get("/api/v1/namespaces/default/configmaps",
-                            headers={"Accept": PARTIAL.replace("PartialObjectMetadata;", "PartialObjectMetadataList;")})).json()
+    lst = (
+        await client.get(
+            "/api/v1/namespaces/default/configmaps",
+            headers={"Accept": PARTIAL.replace("PartialObjectMetadata;", "PartialObjectMetadataList;")},
+        )
+    ).json()
     assert lst["kind"] == "PartialObjectMetadataList"
     assert [i["metadata"]["name"] for i in lst["items"]] == ["pm"] and "data" not in lst["items"][0]
     import orjson
@@ -162,3 +179,37 @@ async def test_partial_object_metadata(client, server):
     item = server.cache.get("/registry/core/configmaps/default/pm")
     ev = orjson.loads(partial_lines("v1")(WatchEvent("ADDED", item.revision, item.value)))
     assert ev["object"]["kind"] == "PartialObjectMetadata" and "data" not in ev["object"]
+
+
+async def test_events_apis_share_one_stored_event(client, server):
+    ev = {
+        "apiVersion": "events.k8s.io/v1",
+        "kind": "Event",
+        "metadata": {"name": "e1"},
+        "eventTime": "2026-01-02T03:04:05.000000Z",
+        "reportingController": "kubepy.io/test",
+        "reportingInstance": "t-1",
+        "action": "Testing",
+        "reason": "Shared",
+        "note": "hello",
+        "regarding": {"apiVersion": "v1", "kind": "Pod", "name": "p", "namespace": "default"},
+        "type": "Normal",
+    }
+    r = await client.post("/apis/events.k8s.io/v1/namespaces/default/events", json=ev)
+    assert r.status_code == 201, r.text
+    assert r.json()["note"] == "hello" and "message" not in r.json()
+    core = (await client.get("/api/v1/namespaces/default/events/e1")).json()
+    assert core["apiVersion"] == "v1" and core["message"] == "hello" and core["involvedObject"]["name"] == "p"
+    lst = (
+        await client.get(
+            "/apis/events.k8s.io/v1/namespaces/default/events", params={"fieldSelector": "regarding.name=p"}
+        )
+    ).json()
+    assert [i["metadata"]["name"] for i in lst["items"]] == ["e1"] and lst["items"][0]["note"] == "hello"
+    s = await Stream.open(server.app, "/apis/events.k8s.io/v1/namespaces/default/events", "watch=true")
+    added = await s.event()
+    assert added["object"]["apiVersion"] == "events.k8s.io/v1" and added["object"]["note"] == "hello"
+    await s.close()
+    r = await client.delete("/apis/events.k8s.io/v1/namespaces/default/events/e1")
+    assert r.status_code == 200
+    assert (await client.get("/api/v1/namespaces/default/events/e1")).status_code == 404

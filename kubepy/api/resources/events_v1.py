@@ -179,5 +179,8 @@ RESOURCES = [
         short_names=("ev",),
         field_selectors=_selectors(),
         columns=event_columns(to_core),
+        stored_as=("", "events"),
+        to_stored=to_core,
+        from_stored=from_core,
     )
 ]

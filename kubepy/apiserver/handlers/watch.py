@@ -6,6 +6,9 @@ import asyncio
 import base64
 import random
 from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import orjson
 
 from kubepy.api import errors as fe
 from kubepy.api.protobuf import WATCH_CONTENT_TYPE
@@ -31,6 +34,7 @@ async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
         def pred(obj: dict, inner=inner, name=name) -> bool:  # type: ignore[no-redef]
             return (obj.get("metadata") or {}).get("name") == name and (inner is None or inner(obj))
 
+    pred = e.store.stored_predicate(pred)
     rv = params.parse_resource_version(opts.resource_version)
     cache = e.store.env.cache
     initial = bool(opts.send_initial_events)
@@ -89,9 +93,15 @@ def table_lines(e: Entry, req: Request, version: str) -> Callable[[object], byte
         if t in ("BOOKMARK", "ERROR"):
             return ev.json_line()  # type: ignore[attr-defined]
         obj = orjson.loads(ev.value)  # type: ignore[attr-defined]
-        tb = table.table(e.res, [obj], e.store.env.now(), version=version, include=include,
-                         resource_version=(obj.get("metadata") or {}).get("resourceVersion", ""),
-                         with_columns=first[0])
+        tb = table.table(
+            e.res,
+            [obj],
+            e.store.env.now(),
+            version=version,
+            include=include,
+            resource_version=(obj.get("metadata") or {}).get("resourceVersion", ""),
+            with_columns=first[0],
+        )
         first[0] = False
         return orjson.dumps({"type": t, "object": tb}) + b"\n"
 
@@ -131,8 +141,45 @@ async def stream(
         w.close()
 
 
+class ConvertedEvent:
+    """A watch event of a resource stored as another, in the watched resource's shape."""
+
+    __slots__ = ("type", "revision", "value")
+
+    def __init__(self, ev: Any, convert: Callable[[dict], dict]) -> None:
+        self.type = ev.type
+        self.revision = ev.revision
+        keep = ev.type in ("BOOKMARK", "ERROR")
+        self.value = ev.value if keep else orjson.dumps(convert(orjson.loads(ev.value)))
+
+    def json_line(self) -> bytes:
+        return b'{"type":"%s","object":%s}\n' % (self.type.encode(), self.value)
+
+
+class ConvertingWatcher:
+    """The watcher's events converted on the way out; pending/close pass through."""
+
+    def __init__(self, w: Watcher, convert: Callable[[dict], dict]) -> None:
+        self.w = w
+        self.convert = convert
+
+    def __aiter__(self) -> ConvertingWatcher:
+        return self
+
+    async def __anext__(self) -> ConvertedEvent:
+        return ConvertedEvent(await self.w.__anext__(), self.convert)
+
+    def pending(self) -> int:
+        return self.w.pending()
+
+    def close(self, reason: str = "closed") -> None:
+        self.w.close(reason)
+
+
 async def watch(e: Entry, req: Request) -> StreamResponse:
     w, timeout = await open_watcher(e, req)
+    if e.res.from_stored is not None:
+        w = ConvertingWatcher(w, e.res.from_stored)  # type: ignore[assignment]
     accept = req.headers.get("accept", "")
     pv = partial.wants_partial(accept)
     if pv:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from kubepy.api import errors as fe
 from kubepy.api.decode import canonical_order, decode, strict_message
 from kubepy.api.errors import StatusError
@@ -83,6 +85,19 @@ class ListPage:
     remaining: int = 0
 
 
+class StoredView:
+    """A stored object seen in the shape of a resource that shares its storage (an
+    events.k8s.io Event read from the core Event it is stored as)."""
+
+    __slots__ = ("key", "revision", "obj", "value")
+
+    def __init__(self, key: str, revision: int, obj: Obj) -> None:
+        self.key = key
+        self.revision = revision
+        self.obj = obj
+        self.value = _dumps(obj)
+
+
 class Store:
     def __init__(self, res: Resource, env: StoreEnv, hooks: Hooks | None = None) -> None:
         self.res = res
@@ -103,6 +118,29 @@ class Store:
             metrics.observe_storage(
                 op, self.res.plural, time.perf_counter() - start, group=self.res.group, error=failed
             )
+
+    # ---- shared storage (a resource stored as another) --------------------------------------
+    def _view(self, item: Any) -> Any:
+        fs = self.res.from_stored
+        if item is None or fs is None:
+            return item
+        return StoredView(item.key, item.revision, fs(item.obj))
+
+    def _out(self, value: bytes) -> bytes:
+        """Stored bytes in this resource's shape."""
+        fs = self.res.from_stored
+        return value if fs is None else _dumps(fs(orjson.loads(value)))
+
+    def stored_predicate(self, pred: Predicate | None) -> Predicate | None:
+        """`pred` over this resource's shape, applied to stored objects."""
+        fs = self.res.from_stored
+        if pred is None or fs is None:
+            return pred
+        return lambda obj: pred(fs(obj))
+
+    def _stored(self, obj: Obj) -> Obj:
+        ts = self.res.to_stored
+        return obj if ts is None else ts(obj)
 
     # ---- keys ------------------------------------------------------------------------------
     def key(self, ns: str, name: str) -> str:
@@ -126,7 +164,7 @@ class Store:
         want = parse_resource_version(rv)
         if want > self.env.cache.revision():
             await self._wait(want)
-        item = self.env.cache.get(self.key(ns, name))
+        item = self._view(self.env.cache.get(self.key(ns, name)))
         if item is None:
             raise self._not_found(name)
         return item
@@ -149,6 +187,7 @@ class Store:
 
     async def list(self, ns: str, opts: ListOptions) -> ListPage:
         pred, pinned = build_predicate(self.res, opts.label_selector, opts.field_selector)
+        pred = self.stored_predicate(pred)
         prefix = self.prefix(ns)
         revision = 0
         start_key = ""
@@ -182,12 +221,12 @@ class Store:
         if page.more and page.items:
             token = encode_continue(page.items[-1].key[len(prefix) :] + "\x00", page.revision)
         return ListPage(
-            [i.value for i in page.items], page.revision, token, page.remaining if page.more else 0
+            [self._out(i.value) for i in page.items], page.revision, token, page.remaining if page.more else 0
         )
 
     def _list_one(self, key: str, pred: Predicate | None) -> ListPage:
         item = self.env.cache.get(key)
-        items = [item.value] if item is not None and (pred is None or pred(item.obj)) else []
+        items = [self._out(item.value)] if item is not None and (pred is None or pred(item.obj)) else []
         return ListPage(items, self.env.cache.revision())
 
     # ---- create ----------------------------------------------------------------------------
@@ -298,7 +337,9 @@ class Store:
                 del obj["metadata"]["resourceVersion"]
                 return WriteResult(None, _dumps(obj), warnings, True)
             try:
-                rec = await self._storage("create", self.env.storage.create(self.key(ns, meta["name"]), obj))
+                rec = await self._storage(
+                    "create", self.env.storage.create(self.key(ns, meta["name"]), self._stored(obj))
+                )
             except KeyExists:
                 rollback()
                 if attempt + 1 < attempts:
@@ -307,7 +348,7 @@ class Store:
             except BaseException:
                 rollback()
                 raise
-            return WriteResult(rec, rec.value, warnings, True)
+            return WriteResult(rec, self._out(rec.value), warnings, True)
         raise AssertionError("unreachable")
 
     # ---- update ----------------------------------------------------------------------------
@@ -339,20 +380,25 @@ class Store:
             return res
         rollbacks: list[Callable[[], None]] = []
 
-        def try_update(old: Obj) -> Obj:
+        def try_update(stored: Obj) -> Obj:
             for rb in rollbacks:
                 rb()
             rollbacks.clear()
+            fs = self.res.from_stored
+            old = fs(stored) if fs else stored
             new = mutate(old)
-            return self._prepare_update(
+            out = self._prepare_update(
                 new, old, ns, name, opts, manager, subresource, warnings, apply, rollbacks
             )
+            return stored if out is old else self._stored(out)  # an unchanged object writes nothing
 
         if opts.dry_run:
-            new = try_update(current.obj if isinstance(current.obj, dict) else current.obj())
+            new = try_update(copy.deepcopy(current.obj))
             for rb in rollbacks:
                 rb()
             new["metadata"]["resourceVersion"] = str(current.revision)
+            if self.res.from_stored:
+                new = self.res.from_stored(new)
             return WriteResult(None, _dumps(new), warnings)
         try:
             rec = await self._storage("update", self.env.storage.guaranteed_update(key, try_update))
@@ -373,7 +419,7 @@ class Store:
                 self.hooks.after_delete(after)
             except (KeyNotFound, PreconditionFailed):
                 pass
-        return WriteResult(rec, rec.value, warnings)
+        return WriteResult(rec, self._out(rec.value), warnings)
 
     def _prepare_update(
         self,
@@ -462,7 +508,7 @@ class Store:
     # ---- delete ----------------------------------------------------------------------------
     async def delete(self, ns: str, name: str, opts: DeleteOptions) -> tuple[int, bytes]:
         key = self.key(ns, name)
-        current = self.env.cache.get(key)
+        current = self._view(self.env.cache.get(key))
         if current is None:
             raise self._not_found(name)
         obj = copy.deepcopy(current.obj)
@@ -487,7 +533,8 @@ class Store:
         except PreconditionFailed as e:
             raise self._precondition_conflict(name, e.field, e.expected, e.actual) from None
         self.hooks.after_delete(obj)
-        return 200, self._deleted_body(rec.obj(), rec.value)
+        value = self._out(rec.value)
+        return 200, self._deleted_body(orjson.loads(value), value)
 
     def _deleted_body(self, obj: Obj, value: bytes) -> bytes:
         if self.strategy.return_deleted_object:
@@ -570,7 +617,7 @@ class Store:
         except KeyNotFound:
             raise self._not_found(name) from None
         code = 202 if opts.orphan_dependents is False else 200
-        return code, rec.value
+        return code, self._out(rec.value)
 
     async def delete_collection(self, ns: str, lopts: ListOptions, dopts: DeleteOptions) -> ListPage:
         page = await self.list(ns, ListOptions(lopts.label_selector, lopts.field_selector))
@@ -590,6 +637,4 @@ class Store:
 
 
 def _dumps(obj: Obj) -> bytes:
-    import orjson
-
     return orjson.dumps(obj)
