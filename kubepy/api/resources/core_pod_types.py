@@ -7,6 +7,8 @@ flattened into their parent here, as in OpenAPI, so they carry no protobuf numbe
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kubepy.api.resources.core_refs import LocalObjectReference, NodeSelector, NodeSelectorTerm
 from kubepy.api.resources.core_volumes import ObjectFieldSelector, ResourceFieldSelector, Volume
 from kubepy.api.resources.meta import LabelSelector, ObjectMeta
@@ -404,102 +406,14 @@ Container = struct(
 EphemeralContainer = struct(
     "io.k8s.api.core.v1.EphemeralContainer",
     "A temporary container added to a running pod for debugging.",
-    name=f(
-        STRING, "Name of the container, a DNS label unique within the pod.", required=True, proto=1, embed=1
-    ),
-    image=f(STRING, "Container image to run.", proto=2, embed=1),
-    command=f(
-        list_of(STRING), "Entrypoint, replacing the image's ENTRYPOINT; $(VAR) is expanded.", proto=3, embed=1
-    ),
-    args=f(list_of(STRING), "Arguments, replacing the image's CMD; $(VAR) is expanded.", proto=4, embed=1),
-    workingDir=f(STRING, "Working directory; defaults to the image's.", proto=5, embed=1),
-    ports=f(
-        list_of(ContainerPort),
-        "Ports the container exposes; informational.",
-        strategy="merge",
-        key="containerPort",
-        list_type="map",
-        map_keys=("containerPort", "protocol"),
-        proto=6,
-        embed=1,
-    ),
-    envFrom=f(
-        list_of(EnvFromSource), "Sources whose keys all become environment variables.", proto=19, embed=1
-    ),
-    env=f(
-        list_of(EnvVar),
-        "Environment variables.",
-        strategy="merge",
-        key="name",
-        list_type="map",
-        map_keys=("name",),
-        proto=7,
-        embed=1,
-    ),
-    resources=f(
-        ResourceRequirements, "Compute resources the container requests and is limited to.", proto=8, embed=1
-    ),
-    resizePolicy=f(
-        list_of(ContainerResizePolicy), "How each resource may be resized in place.", proto=23, embed=1
-    ),
-    restartPolicy=f(
-        STRING, "For init containers, Always makes it a sidecar.", proto=24, embed=1, pointer=True
-    ),
-    restartPolicyRules=f(
-        list_of(ContainerRestartRule),
-        "Rules deciding from the exit code whether the container restarts.",
-        proto=25,
-        embed=1,
-    ),
-    volumeMounts=f(
-        list_of(VolumeMount),
-        "Volumes mounted into the container.",
-        strategy="merge",
-        key="mountPath",
-        list_type="map",
-        map_keys=("mountPath",),
-        proto=9,
-        embed=1,
-    ),
-    volumeDevices=f(
-        list_of(VolumeDevice),
-        "Block devices the container uses.",
-        strategy="merge",
-        key="devicePath",
-        list_type="map",
-        map_keys=("devicePath",),
-        proto=21,
-        embed=1,
-    ),
-    livenessProbe=f(Probe, "Check whose failure restarts the container.", proto=10, embed=1),
-    readinessProbe=f(Probe, "Check whose failure takes the pod out of service endpoints.", proto=11, embed=1),
-    startupProbe=f(Probe, "Check that must succeed before the other probes start.", proto=22, embed=1),
-    lifecycle=f(Lifecycle, "Hooks run at container start and stop.", proto=12, embed=1),
-    terminationMessagePath=f(
-        STRING,
-        "File whose contents become the termination message; defaults to /dev/termination-log.",
-        proto=13,
-        embed=1,
-    ),
-    terminationMessagePolicy=f(
-        STRING,
-        "File, or FallbackToLogsOnError to use the log tail when the file is empty.",
-        proto=20,
-        embed=1,
-    ),
-    imagePullPolicy=f(
-        STRING,
-        "Always, Never or IfNotPresent; Always for :latest or untagged images, else IfNotPresent.",
-        proto=14,
-        embed=1,
-    ),
-    securityContext=f(SecurityContext, "Security options of the container.", proto=15, embed=1),
-    stdin=f(BOOL, "Keep a stdin buffer open for the container.", proto=16, embed=1),
-    stdinOnce=f(BOOL, "Close stdin after the first attached client detaches.", proto=17, embed=1),
-    tty=f(BOOL, "Allocate a TTY.", proto=18, embed=1),
-    targetContainerName=f(
-        STRING, "Container whose process namespace the ephemeral container joins.", proto=2
-    ),
+    # The fields of a Container, which Go inlines from EphemeralContainerCommon (embedded message 1,
+    # numbered as in Container), then the target container.
+    {
+        **{name: replace(fd, embed=1) for name, fd in Container.fields.items()},
+        "targetContainerName": f(
+            STRING, "Container whose process namespace the ephemeral container joins.", proto=2
+        ),
+    },
 )
 
 Sysctl = struct(
