@@ -96,6 +96,10 @@ def setup(v: int = 0, stream: TextIO | None = None) -> None:
         logging.getLogger(name).propagate = True
     # uvicorn's access log would duplicate RequestLog
     logging.getLogger("uvicorn.access").disabled = True
+    # components' own client requests (httpx logs each at INFO) only from -v 6, as client-go's
+    # round-trip logging
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.INFO if v >= 6 else logging.WARNING)
 
 
 def go_duration(seconds: float) -> str:

@@ -387,3 +387,15 @@ def test_klog_header_format():
 @pytest.mark.parametrize(("s", "text"), [(0.000812, "812µs"), (0.0012, "1.2ms"), (2.5, "2.5s"), (1.0, "1s")])
 def test_go_duration(s, text):
     assert klog.go_duration(s) == text
+
+
+def test_client_request_logging_only_at_high_verbosity():
+    import logging
+
+    from kubepy import log
+
+    log.setup(0)
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    log.setup(6)
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.INFO
+    log.setup(0)

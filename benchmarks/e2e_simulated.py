@@ -1,0 +1,258 @@
+"""End-to-end benchmark (issue 4): a whole `kubepy up --nodes N` cluster, one RC scaled to --pods.
+
+    .venv/bin/python benchmarks/e2e_simulated.py [--nodes 1000] [--pods 30000]
+        [--kubelets in-process|separate] [--no-events] [--timeout 3600]
+
+It starts the cluster (memory storage, a free loopback port), waits for N Ready nodes, creates an
+RC with 0 replicas, watches its pods, then scales it to --pods and waits until all are Running.
+It prints pods/s (pods / time from the scale request to the last pod seen Running) and pod
+startup latency p50/p90/p99, measured as the density e2e test of Kubernetes does: from the pod's
+creationTimestamp (1 s resolution) to the watch event that shows it Running; the sub-second
+"seen → Running" figure (first watch event to Running) is printed beside it.
+
+--kubelets separate runs the simulated kubelets in a second process (`kubepy up --nodes 0` for
+the control plane), so the two cores are both used; --no-events turns the kubelets' Events off
+(KubeletOptions.record_events), which otherwise triple the writes per pod. Either way the cluster
+is started through kubepy.cli.main with httpx's per-request INFO lines silenced: at -v 0 they
+would be written for every request and measure the logger. Not a test: it prints the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import orjson
+
+REPO = Path(__file__).resolve().parent.parent
+NAMESPACE = "default"
+RC = "bench"
+
+
+# ---- child processes ----------------------------------------------------------------------------
+def serve_up(argv: list[str]) -> int:
+    """`kubepy up ARGS` (child process)."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from kubepy import cli
+
+    return cli.main(["up", *argv])
+
+
+def serve_kubelets(master: str, nodes: int, record_events: bool) -> int:
+    """N simulated kubelets against `master` (child process)."""
+    from kubepy import cluster, log, run
+    from kubepy.kubelet import component as kubelet
+
+    log.setup(0)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    opts = kubelet.options(kubelet.node_configs(nodes), record_events=record_events)
+    return run.run(lambda: [kubelet.component(cluster.remote_clients(master), opts)])
+
+
+def spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "ab") as err:
+        return subprocess.Popen(
+            [sys.executable, __file__, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+        )
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ---- pure -----------------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def parse_time(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def ready_count(nodes: list[dict]) -> int:
+    return sum(
+        any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in n.get("status", {}).get("conditions", [])
+        )
+        for n in nodes
+    )
+
+
+def rc_manifest(replicas: int) -> dict:
+    labels = {"app": RC}
+    container = {"name": "pause", "image": "registry.k8s.io/pause:3.9"}
+    return {
+        "apiVersion": "v1",
+        "kind": "ReplicationController",
+        "metadata": {"name": RC, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": labels,
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
+        },
+    }
+
+
+# ---- the run ----------------------------------------------------------------------------------------
+def wait_until(what: str, check, timeout: float, poll: float = 0.5):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except httpx.TransportError:
+            result = None
+        if result:
+            return result
+        time.sleep(poll)
+    raise TimeoutError(f"{what} did not happen within {timeout}s")
+
+
+def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[str, float]:
+    base = f"/api/v1/namespaces/{NAMESPACE}"
+    t0 = time.monotonic()
+    wait_until(
+        f"{nodes} Ready nodes",
+        lambda: ready_count(http.get("/api/v1/nodes").json().get("items", [])) >= nodes or None,
+        timeout,
+        poll=1.0,
+    )
+    nodes_ready = time.monotonic() - t0
+    http.post(f"{base}/replicationcontrollers", json=rc_manifest(0)).raise_for_status()
+    rv = http.get(f"{base}/pods", params={"labelSelector": f"app={RC}", "limit": 1}).json()["metadata"][
+        "resourceVersion"
+    ]
+    seen: dict[str, float] = {}  # pod -> wall time of its first watch event
+    created: dict[str, float] = {}  # pod -> creationTimestamp
+    running: dict[str, float] = {}  # pod -> wall time of the event that showed it Running
+    start = time.time()
+    http.patch(
+        f"{base}/replicationcontrollers/{RC}",
+        content=orjson.dumps({"spec": {"replicas": pods}}),
+        headers={"Content-Type": "application/merge-patch+json"},
+    ).raise_for_status()
+    deadline = time.monotonic() + timeout
+    while len(running) < pods:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(running)}/{pods} pods Running after {timeout}s")
+        params = {"watch": "1", "labelSelector": f"app={RC}", "resourceVersion": rv, "timeoutSeconds": "600"}
+        with http.stream("GET", f"{base}/pods", params=params, timeout=None) as resp:
+            resp.raise_for_status()
+            for line in resp.iter_lines():
+                if not line:
+                    continue
+                now = time.time()
+                event = orjson.loads(line)
+                obj = event["object"]
+                if event["type"] == "ERROR":
+                    raise RuntimeError(f"watch error: {obj}")
+                rv = obj["metadata"]["resourceVersion"]
+                name = obj["metadata"]["name"]
+                seen.setdefault(name, now)
+                created.setdefault(name, parse_time(obj["metadata"]["creationTimestamp"]))
+                if obj.get("status", {}).get("phase") == "Running" and name not in running:
+                    running[name] = now
+                    if len(running) % max(1, pods // 10) == 0:
+                        print(f"  {len(running)}/{pods} Running after {now - start:.1f}s", flush=True)
+                if len(running) >= pods:
+                    break
+    elapsed = max(running.values()) - start
+    startup = [running[n] - created[n] for n in running]
+    seen_to_running = [running[n] - seen[n] for n in running]
+    return {
+        "nodes_ready_s": nodes_ready,
+        "elapsed_s": elapsed,
+        "pods_per_s": pods / elapsed,
+        "startup_p50_s": percentile(startup, 50),
+        "startup_p90_s": percentile(startup, 90),
+        "startup_p99_s": percentile(startup, 99),
+        "seen_to_running_p50_s": percentile(seen_to_running, 50),
+        "seen_to_running_p99_s": percentile(seen_to_running, 99),
+        "seen_to_running_mean_s": statistics.fmean(seen_to_running),
+    }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_up"]:
+        return serve_up(argv[1:])
+    if argv[:1] == ["_kubelets"]:
+        return serve_kubelets(argv[1], int(argv[2]), argv[3] == "events")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--nodes", type=int, default=1000)
+    p.add_argument("--pods", type=int, default=30000)
+    p.add_argument("--kubelets", choices=("in-process", "separate"), default="in-process")
+    p.add_argument(
+        "--no-events", action="store_true", help="kubelets record no Events (needs --kubelets separate)"
+    )
+    p.add_argument("--timeout", type=float, default=3600.0)
+    ns = p.parse_args(argv)
+    if ns.no_events and ns.kubelets != "separate":
+        p.error("--no-events needs --kubelets separate (kubepy up has no flag for it)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="kubepy-e2e-") as tmp:
+        work = Path(tmp)
+        in_up = ns.nodes if ns.kubelets == "in-process" else 0
+        up_args = ["--nodes", str(in_up), "--storage-backend", "memory", "--port", str(port)]
+        procs = [spawn(["_up", *up_args, "--data-dir", str(work / "data")], work / "up.log")]
+        try:
+            with httpx.Client(base_url=url, timeout=60.0) as http:
+                wait_until(
+                    "the apiserver", lambda: http.get("/readyz").status_code == 200 or None, 120, poll=0.2
+                )
+                if ns.kubelets == "separate":
+                    events = "no-events" if ns.no_events else "events"
+                    procs.append(spawn(["_kubelets", url, str(ns.nodes), events], work / "kubelets.log"))
+                print(f"kubepy up: {ns.nodes} nodes ({ns.kubelets} kubelets), scaling {RC} to {ns.pods} pods")
+                figures = measure(http, ns.nodes, ns.pods, ns.timeout)
+        except BaseException:
+            for log_name in ("up.log", "kubelets.log"):
+                path = work / log_name
+                if path.exists():
+                    print(
+                        f"--- {log_name} (tail)\n" + path.read_text(errors="replace")[-3000:], file=sys.stderr
+                    )
+            raise
+        finally:
+            for proc in reversed(procs):
+                stop(proc)
+    for key, value in figures.items():
+        print(f"{key:>24}: {value:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
