@@ -51,7 +51,7 @@ def pod(
     }
 
 
-async def eventually(cond: Callable[[], Any], what: str = "condition", tries: int = 400) -> Any:
+async def eventually(cond: Callable[[], Any], what: str = "condition", tries: int = 3000) -> Any:
     """Let the event loop run until `cond` is truthy (a bound on attempts, not a timing assertion)."""
     for _ in range(tries):
         got = cond()
