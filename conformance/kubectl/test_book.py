@@ -80,7 +80,7 @@ def test_manifest(kubectl: Kubectl, manifest: str) -> None:
 def test_replace_pod_image(kubectl: Kubectl, tmp_path) -> None:
     """§3.3.3: the Pod is replaced by pod4Replace.json, which changes only the image. The file
     carries the uid and resourceVersion of the book's cluster: the uid precondition fails first
-    (409), as in Kubernetes; the same change made on podInNs.json goes through."""
+    (409), as in Kubernetes; the same change made on the pod as the server holds it goes through."""
     import json
 
     from conformance.kubectl.book import ensure_namespace
@@ -99,11 +99,23 @@ def test_replace_pod_image(kubectl: Kubectl, tmp_path) -> None:
         '"pod-sample-in-namespace": Precondition failed: UID in precondition: <uid>, UID in object meta: <uid>'
     ]
     # the rest of the file is the book's 1.0 server defaults (imagePullPolicy, token volume...),
-    # which a Pod update may not change: replace podInNs.json with pod4Replace.json's image
+    # which a Pod update may not change. podInNs.json with pod4Replace.json's image is refused
+    # too: the ServiceAccount admission gave the pod serviceAccountName "default" on create,
+    # and a replace without it would change it (kubernetes/kubernetes#12352). The change goes
+    # through on the pod as the server holds it.
     doc = json.loads((BOOK / "api-client/podInNs.json").read_text())
     book_image = json.loads((BOOK / "api-client/pod4Replace.json").read_text())["spec"]["containers"][0][
         "image"
     ]
+    doc["spec"]["containers"][0]["image"] = book_image
+    bare = kubectl.run("replace", "-f", str(write_yaml(tmp_path, "bare.yaml", doc)))
+    assert bare.rc == 1
+    assert bare.err.startswith(
+        'The Pod "pod-sample-in-namespace" is invalid: spec: Forbidden: pod updates may not change fields'
+    )
+    assert "serviceAccountName" in bare.err
+    doc = json.loads(kubectl("get", "pod", "pod-sample-in-namespace", "-n", "ns-sample", "-o", "json"))
+    assert doc["spec"]["serviceAccountName"] == "default"
     doc["spec"]["containers"][0]["image"] = book_image
     g = str(write_yaml(tmp_path, "pod4Replace.yaml", doc))
     assert kubectl("replace", "-f", g) == "pod/pod-sample-in-namespace replaced\n"
@@ -134,7 +146,6 @@ def test_node_unschedulable_patch(kubectl: Kubectl) -> None:
     assert kubectl("delete", "node", name) == kubectl.deleted("node", name, None) + "\n"
 
 
-@pytest.mark.xfail(strict=True, reason="kubepy gap: no LimitRanger admission plugin yet (admission work)")
 def test_limit_range_rejects_the_big_pod(kubectl: Kubectl) -> None:
     """§4.4.2: with limit-range-1 in the namespace, a Pod without resources gets its defaults and
     the 1.5Gi Pod is refused by the LimitRanger admission plugin."""

@@ -12,7 +12,7 @@ import orjson
 from kubepy.api import errors as fe
 from kubepy.api.catalog import all_resources
 from kubepy.api.resource import Context
-from kubepy.apiserver import metrics, table
+from kubepy.apiserver import admission, metrics, table
 from kubepy.apiserver.allocators.ipallocator import IPAllocator
 from kubepy.apiserver.allocators.portallocator import PortAllocator
 from kubepy.apiserver.app import NOT_FOUND, App
@@ -96,6 +96,7 @@ class APIServer:
         lo, hi = cfg.settings.service_node_port_range
         services = ServiceAllocation(ips, PortAllocator(lo, hi))
         env = StoreEnv(self.storage, self.cache, cfg.settings, self._now, normalize_quantity=_normalize_quantity())
+        env.admission = admission.default_chain(self._limit_ranges)
         self.registry = Registry(all_resources(), env, {"/services": services})
         services.rebuild([o.obj for o in self.cache.list("/registry/core/services/").items])
         advertise = cfg.bind_address if cfg.bind_address not in ("0.0.0.0", "::") else "127.0.0.1"
@@ -103,6 +104,11 @@ class APIServer:
         self.openapi = _openapi(self.registry.resources())
         await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
         self.ready = True
+
+    def _limit_ranges(self, namespace: str) -> list[dict[str, Any]]:
+        """A namespace's LimitRanges for the LimitRanger, from the watch cache."""
+        assert self.cache is not None
+        return [i.obj for i in self.cache.list(f"/registry/core/limitranges/{namespace}/").items]
 
     def _load_token_key(self) -> bytes:
         """The key service-account tokens are signed with, kept beside the data so tokens outlive

@@ -23,7 +23,7 @@ from kubepy.api.decode import canonical_order, decode, strict_message
 from kubepy.api.errors import StatusError
 from kubepy.api.resource import Context, Resource, Settings
 from kubepy.api.validation.meta import validate_object_meta, validate_object_meta_update
-from kubepy.apiserver import metrics
+from kubepy.apiserver import admission, metrics
 from kubepy.apiserver import warnings as warning_recorder
 from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.params import (
@@ -67,6 +67,8 @@ class StoreEnv:
     normalize_quantity: Callable[[Any], str] | None = None
     #: Kubernetes adds orphan/foreground finalizers only when a garbage collector runs.
     garbage_collection: bool = True
+    #: admission plugins (kubepy.apiserver.admission), run on every create and update
+    admission: list[Any] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -262,6 +264,14 @@ class Store:
         k = self.res.kind
         return f'{k} in version "{self.res.version}" cannot be handled as a {k}: {msg}'
 
+    def _admission(
+        self, op: str, ns: str, obj: Obj, old: Obj | None, sub: str, opts: WriteOptions
+    ) -> admission.Attributes:
+        """What the admission plugins see of this write (they run between defaulting and
+        validation, and after validation)."""
+        r = self.res
+        return admission.Attributes(op, r.plural, r.group, ns, obj, old, sub, bool(opts.dry_run))
+
     def _invalid(self, name: str, errs: list[fe.FieldError]) -> StatusError:
         return fe.invalid_error(self.res.kind, name, errs, self.res.group)
 
@@ -294,6 +304,13 @@ class Store:
         warnings = self._check_decoded_body(obj, opts)
         obj["apiVersion"], obj["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(obj)
+        attrs = self._admission(admission.CREATE, ns, obj, None, "", opts)
+        # Kubernetes records the manager's fields before admission: what plugins add is no one's
+        requested = json_copy(obj) if self.env.admission and not (trusted or applied) else None
+        if not trusted:
+            admission.admit(self.env.admission, attrs)
+        if requested == obj:
+            requested = None
         ctx = self._ctx(ns)
         now = rfc3339(ctx.now)  # one clock reading per write: creationTimestamp and managedFields agree
         objectmeta.fill_create(
@@ -319,6 +336,9 @@ class Store:
                 errs += self.strategy.validate(obj, ctx)
             if errs:
                 raise self._invalid(meta.get("name") or meta.get("generateName", ""), errs)
+            if not trusted:
+                attrs.obj = obj
+                admission.validate(self.env.admission, attrs)
             self.strategy.canonicalize(obj)
             for w in self.strategy.warnings(obj, None):
                 warnings.append(w)
@@ -326,6 +346,11 @@ class Store:
             rollback = self.hooks.before_create(obj, opts.dry_run)
             if not applied:  # server-side apply already recorded its own ownership
                 obj = managed.on_create(self, obj, manager, now)
+                if requested is not None:
+                    owned = managed.on_create(self, json_copy(requested), manager, now)["metadata"]
+                    obj["metadata"].pop("managedFields", None)
+                    if "managedFields" in owned:
+                        obj["metadata"]["managedFields"] = owned["managedFields"]
             # holds its place in field order (non-empty, or omitempty drops it); storage stamps it
             obj["metadata"]["resourceVersion"] = "0"
             obj = canonical_order(obj, self.res.schema)
@@ -469,6 +494,8 @@ class Store:
             )
         new["apiVersion"], new["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(new)
+        attrs = self._admission(admission.UPDATE, ns, new, old, subresource, opts)
+        admission.admit(self.env.admission, attrs)
         objectmeta.fill_update(meta, old_meta)
         ctx = self._ctx(ns, subresource)
         if subresource == "status":
@@ -483,6 +510,7 @@ class Store:
             errs += self.strategy.validate_update(new, old, ctx)
         if errs:
             raise self._invalid(name, errs)
+        admission.validate(self.env.admission, attrs)
         self.strategy.canonicalize(new)
         for w in self.strategy.warnings(new, old):
             warnings.append(w)

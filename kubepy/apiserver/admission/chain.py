@@ -1,0 +1,85 @@
+"""The admission chain: what a plugin sees of a write, and running the plugins in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kubepy.api import errors as fe
+
+Obj = dict[str, Any]
+
+CREATE = "CREATE"
+UPDATE = "UPDATE"
+
+
+@dataclass(slots=True)
+class Attributes:
+    """admission.Attributes: the operation, what it targets, and the objects (the plugin may
+    change `obj` in place during the mutating phase)."""
+
+    operation: str
+    resource: str  # plural, as in the URL
+    group: str
+    namespace: str
+    obj: Obj
+    old: Obj | None = None
+    subresource: str = ""
+    dry_run: bool = False
+
+    @property
+    def name(self) -> str:
+        """The name a refusal quotes: the object's, or its generateName before one is chosen."""
+        meta = self.obj.get("metadata") or {}
+        return meta.get("name") or meta.get("generateName") or ""
+
+    def is_pod(self) -> bool:
+        return self.resource == "pods" and not self.group and not self.subresource
+
+
+class Plugin(Protocol):
+    """A plugin implements `admit` (mutating), `validate` (validating) or both; each returns
+    nothing or raises a StatusError."""
+
+    name: str
+
+
+def forbidden(attrs: Attributes, msg: str) -> fe.StatusError:
+    """admission.NewForbidden: `<resource> "<name>" is forbidden: <msg>`."""
+    return fe.forbidden_error(attrs.resource, attrs.name, msg, attrs.group)
+
+
+def aggregate(msgs: Sequence[str]) -> str:
+    """utilerrors.NewAggregate(...).Error(): one message alone, several as `[a, b]`, deduplicated."""
+    seen: list[str] = []
+    for m in msgs:
+        if m not in seen:
+            seen.append(m)
+    return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
+
+
+def admit(plugins: Sequence[Any], attrs: Attributes) -> None:
+    """The mutating phase, in order."""
+    for p in plugins:
+        fn = getattr(p, "admit", None)
+        if fn is not None:
+            fn(attrs)
+
+
+def validate(plugins: Sequence[Any], attrs: Attributes) -> None:
+    """The validating phase, in order, on the object as it will be stored."""
+    for p in plugins:
+        fn = getattr(p, "validate", None)
+        if fn is not None:
+            fn(attrs)
+
+
+def default_chain(limit_ranges: Callable[[str], list[Obj]]) -> list[Any]:
+    """The default-enabled plugins kubepy implements, in kube-apiserver's order
+    (LimitRanger, ServiceAccount, ..., DefaultTolerationSeconds)."""
+    from kubepy.apiserver.admission.limitranger import LimitRanger
+    from kubepy.apiserver.admission.serviceaccount import ServiceAccount
+    from kubepy.apiserver.admission.tolerationseconds import DefaultTolerationSeconds
+
+    return [LimitRanger(limit_ranges), ServiceAccount(), DefaultTolerationSeconds()]
