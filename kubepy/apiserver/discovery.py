@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from kubepy.api.resource import Resource
+from kubepy.apiserver import negotiate
 
 #: Kubernetes lists groups in this order (core first); others follow alphabetically.
 GROUP_ORDER = [
@@ -173,17 +174,4 @@ AGGREGATED_TYPES = {
 
 def wants_aggregated(accept: str) -> str | None:
     """The aggregated version the client prefers, if it asks for one before plain JSON."""
-    for part in accept.split(","):
-        params = {}
-        items = [p.strip() for p in part.split(";")]
-        for p in items[1:]:
-            if "=" in p:
-                k, v = p.split("=", 1)
-                params[k.strip()] = v.strip()
-        if params.get("g") == "apidiscovery.k8s.io" and params.get("as") == "APIGroupDiscoveryList":
-            if params.get("v") in AGGREGATED_TYPES:
-                return params["v"]
-            continue
-        if items[0] in ("application/json", "*/*", "application/*"):
-            return None
-    return None
+    return negotiate.wants(accept, "apidiscovery.k8s.io", ("APIGroupDiscoveryList",), AGGREGATED_TYPES)

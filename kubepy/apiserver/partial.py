@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubepy.apiserver import negotiate
+
 VERSIONS = ("v1", "v1beta1")
 
 
 def wants_partial(accept: str) -> str | None:
     """The meta.k8s.io version of a metadata-only view the client prefers, if any."""
-    for part in accept.split(","):
-        items = [p.strip() for p in part.split(";")]
-        params = dict(p.split("=", 1) for p in items[1:] if "=" in p)
-        if params.get("as") in ("PartialObjectMetadata", "PartialObjectMetadataList") and (
-            params.get("g") == "meta.k8s.io"
-        ):
-            if params.get("v") in VERSIONS:
-                return params["v"]
-            continue
-        if items[0] in ("application/json", "*/*", "application/yaml", "application/vnd.kubernetes.protobuf"):
-            return None
-    return None
+    return negotiate.wants(
+        accept, "meta.k8s.io", ("PartialObjectMetadata", "PartialObjectMetadataList"), VERSIONS
+    )
 
 
 def content_type(version: str, as_list: bool) -> str:

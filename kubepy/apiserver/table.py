@@ -10,28 +10,29 @@ from datetime import datetime
 from typing import Any
 
 from kubepy.api.resource import Column, Resource
+from kubepy.apiserver import negotiate
 
 TABLE_VERSIONS = ("v1", "v1beta1")
 _DEFAULT_COLUMNS = (
-    Column("Name", "string", lambda o, now: (o.get("metadata") or {}).get("name", ""),
-           "Name must be unique within a namespace.", "name"),
-    Column("Created At", "date", lambda o, now: (o.get("metadata") or {}).get("creationTimestamp"),
-           "When the object was created."),
+    Column(
+        "Name",
+        "string",
+        lambda o, now: (o.get("metadata") or {}).get("name", ""),
+        "Name must be unique within a namespace.",
+        "name",
+    ),
+    Column(
+        "Created At",
+        "date",
+        lambda o, now: (o.get("metadata") or {}).get("creationTimestamp"),
+        "When the object was created.",
+    ),
 )
 
 
 def wants_table(accept: str) -> str | None:
     """The Table version the client prefers, when it asks for a Table before anything else."""
-    for part in accept.split(","):
-        items = [p.strip() for p in part.split(";")]
-        params = dict(p.split("=", 1) for p in items[1:] if "=" in p)
-        if params.get("as") == "Table" and params.get("g") == "meta.k8s.io":
-            if params.get("v") in TABLE_VERSIONS:
-                return params["v"]
-            continue
-        if items[0] in ("application/json", "*/*", "application/yaml", "application/vnd.kubernetes.protobuf"):
-            return None
-    return None
+    return negotiate.wants(accept, "meta.k8s.io", ("Table",), TABLE_VERSIONS)
 
 
 def content_type(version: str) -> str:
@@ -44,7 +45,13 @@ def columns(res: Resource) -> tuple[Column, ...]:
 
 def column_definitions(res: Resource) -> list[dict[str, Any]]:
     return [
-        {"name": c.name, "type": c.type, "format": c.format, "description": c.description, "priority": c.priority}
+        {
+            "name": c.name,
+            "type": c.type,
+            "format": c.format,
+            "description": c.description,
+            "priority": c.priority,
+        }
         for c in columns(res)
     ]
 
