@@ -51,10 +51,138 @@ def decode(obj: dict[str, Any], schema: Struct, normalize_quantity: Any = None) 
     """Prune unknown fields from `obj` in place and check JSON types; see DecodeResult."""
     res = DecodeResult()
     try:
+        _checker(schema, normalize_quantity)(obj)
+        return res  # clean: nothing unknown, every type right (the common case)
+    except _Bail:
+        pass
+    try:  # the full walk names every unknown field and the first type error
         _walk_struct(obj, schema, "", res, normalize_quantity, schema.name.rsplit(".", 1)[-1])
     except _TypeError as e:
         res.type_error = str(e)
     return res
+
+
+#: Distinct quantity strings remembered per field type (requests and limits repeat a few values).
+_QUANTITIES_CACHED = 1024
+
+
+class _Bail(Exception):
+    """The fast check met something only the full walk reports: an unknown field, a wrong type."""
+
+
+#: Fast checkers per (type, quantity normalizer), built once: schemas are immutable. Each entry
+#: holds the type and the normalizer themselves so their ids are never reused while cached.
+_CHECKERS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+
+
+def _checker(t: Type, nq: Any) -> Any:
+    """A function that checks and normalizes a value of `t` in place as `_walk` does, without
+    tracking paths; it raises _Bail where `_walk` would report anything. None = nothing to do.
+    Only what the full walk would also do is done before a bail, so the walk can start over."""
+    key = (id(t), id(nq))
+    hit = _CHECKERS.get(key)
+    if hit is not None and hit[0] is t and hit[1] is nq:
+        return hit[2]
+    if isinstance(t, Struct):
+        subs: dict[str, Any] = {}
+        fn = _struct_checker(subs)
+        _CHECKERS[key] = (t, nq, fn)  # before the fields: a struct may contain itself
+        for name, fd in t.fields.items():
+            subs[name] = _checker(fd.type, nq)
+        return fn
+    if isinstance(t, ListOf):
+        fn = _list_checker(_checker(t.item, nq))
+    elif isinstance(t, MapOf):
+        fn = _map_checker(_checker(t.value, nq))
+    elif isinstance(t, Prim):
+        fn = _scalar_checker(t, nq)
+    else:
+        fn = None
+    _CHECKERS[key] = (t, nq, fn)
+    return fn
+
+
+def _struct_checker(subs: dict[str, Any]) -> Any:
+    def check(obj: Any) -> Any:
+        if type(obj) is not dict:
+            raise _Bail
+        for key in list(obj):
+            if key not in subs:
+                raise _Bail
+            v = obj[key]
+            if v is None:
+                del obj[key]
+                continue
+            sub = subs[key]
+            if sub is not None:
+                obj[key] = sub(v)
+        return obj
+
+    return check
+
+
+def _list_checker(item: Any) -> Any:
+    def check(value: Any) -> Any:
+        if type(value) is not list:
+            raise _Bail
+        if item is not None:
+            for i, v in enumerate(value):
+                if v is not None:
+                    value[i] = item(v)
+        return value
+
+    return check
+
+
+def _map_checker(item: Any) -> Any:
+    def check(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _Bail
+        if item is not None:
+            for k, v in value.items():
+                if v is not None:
+                    value[k] = item(v)
+        return value
+
+    return check
+
+
+def _scalar_checker(t: Prim, nq: Any) -> Any:
+    if t.ref.endswith("Quantity"):
+        if nq is None:
+            ok: tuple[type, ...] = (str, int, float)
+        else:
+            seen: dict[str, Any] = {}  # the canonical form of a quantity string, a pure function
+
+            def quantity(value: Any) -> Any:
+                if type(value) is str:
+                    hit = seen.get(value)
+                    if hit is not None:
+                        return hit
+                elif type(value) not in (int, float):
+                    raise _Bail
+                try:
+                    out = nq(value)
+                except ValueError:
+                    raise _Bail from None
+                if type(value) is str and len(seen) < _QUANTITIES_CACHED:
+                    seen[value] = out
+                return out
+
+            return quantity
+    elif t.ref.endswith("IntOrString"):
+        ok = (str, int)
+    else:
+        ok = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float)}.get(t.type, ())
+        if not ok:
+            return None
+
+    def scalar(value: Any) -> Any:
+        if type(value) not in ok:
+            raise _Bail
+        return value
+
+    return scalar
 
 
 def _type_err(value: Any, t: Type, owner: str, path: str) -> _TypeError:
@@ -148,7 +276,7 @@ def strict_message(unknown: list[str], duplicates: list[str] | None = None) -> s
 def canonical_order(obj: dict[str, Any], schema: Struct) -> dict[str, Any]:
     """Reorder keys as Go would serialize the struct (kind, apiVersion, then field order), so
     `-o json` reads like Kubernetes' output; map keys are sorted as Go's encoder sorts them."""
-    out = _order(obj, schema)
+    out = _orderer(schema)(obj)
     head = {k: out[k] for k in ("kind", "apiVersion") if k in out}
     return {**head, **{k: v for k, v in out.items() if k not in head}}
 
@@ -204,19 +332,79 @@ def _keeps_zero(t: Struct, name: str, fd: Field) -> bool:
     return _GO_OMITEMPTY_DIFFERS.get(t.name, {}).get(name, fd.required)
 
 
-def _order(value: Any, t: Type | None) -> Any:
-    if isinstance(t, Struct) and isinstance(value, dict):
-        out = {
-            k: _order(value[k], fd.type)
-            for k, fd in t.fields.items()
-            if k in value and not _omitted(value[k], fd, _keeps_zero(t, k, fd))
-        }
-        for k in value:  # fields outside the schema (never after decode) keep their place at the end
-            if k not in t.fields:
-                out[k] = value[k]
+#: Orderers per type, built once (schemas are immutable); each entry holds its type so its id
+#: is never reused while cached.
+_ORDERERS: dict[int, tuple[Any, Any]] = {}
+
+
+def _orderer(t: Type | None) -> Any:
+    """A function returning a value of `t` in Go's field order without Go's omitted fields, as
+    new containers; None where the value is returned as it is."""
+    hit = _ORDERERS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    if isinstance(t, Struct):
+        index = {k: i for i, k in enumerate(t.fields)}
+        plan: dict[str, tuple[int, Any]] = {}
+        fn = _struct_orderer(index, plan)
+        _ORDERERS[id(t)] = (t, fn)  # before the fields: a struct may contain itself
+        for k, fd in t.fields.items():
+            plan[k] = (_omit_mode(t, k, fd), _orderer(fd.type))
+        return fn
+    if isinstance(t, ListOf):
+        fn = _list_orderer(_orderer(t.item))
+    elif isinstance(t, MapOf):
+        fn = _map_orderer(_orderer(t.value))
+    else:
+        fn = None
+    _ORDERERS[id(t)] = (t, fn)
+    return fn
+
+
+def _omit_mode(t: Struct, name: str, fd: Field) -> int:
+    """How `_omitted` treats the field: 0 never omitted, 1 when an empty map or list, 2 when a
+    Go zero value."""
+    if _keeps_zero(t, name, fd):
+        return 0
+    if isinstance(fd.type, (MapOf, ListOf)):
+        return 1
+    return 2 if isinstance(fd.type, Prim) and not fd.type.ref and not fd.pointer else 0
+
+
+def _struct_orderer(index: dict[str, int], plan: dict[str, tuple[int, Any]]) -> Any:
+    last = len(index)
+
+    def order(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        if index.keys() >= value.keys():
+            keys: Any = sorted(value, key=index.__getitem__)
+        else:  # fields outside the schema (never after decode) keep their place at the end
+            keys = sorted(value, key=lambda k: index.get(k, last))
+        out = {}
+        for k in keys:
+            v = value[k]
+            p = plan.get(k)
+            if p is None:
+                out[k] = v
+                continue
+            mode, sub = p
+            if mode and not v:  # only a falsy value can be empty or zero
+                if v in ({}, []) if mode == 1 else _is_zero(v):
+                    continue
+            out[k] = v if sub is None else sub(v)
         return out
-    if isinstance(t, ListOf) and isinstance(value, list):
-        return [_order(v, t.item) for v in value]
-    if isinstance(t, MapOf) and isinstance(value, dict):
-        return {k: _order(value[k], t.value) for k in sorted(value)}
-    return value
+
+    return order
+
+
+def _list_orderer(item: Any) -> Any:
+    if item is None:
+        return lambda value: list(value) if isinstance(value, list) else value
+    return lambda value: [item(v) for v in value] if isinstance(value, list) else value
+
+
+def _map_orderer(item: Any) -> Any:
+    if item is None:
+        return lambda value: {k: value[k] for k in sorted(value)} if isinstance(value, dict) else value
+    return lambda value: {k: item(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
