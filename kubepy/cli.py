@@ -171,7 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.add_argument("--port", type=_port, default=8080, help="apiserver insecure port (default %(default)s)")
     up.add_argument(
-        "--nodes", type=_non_negative, default=1, help="simulated nodes (kubelets) to run (default %(default)s)"
+        "--nodes",
+        type=_non_negative,
+        default=1,
+        help="simulated nodes (kubelets) to run (default %(default)s)",
     )
 
     remote = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
@@ -185,19 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
         "controller-manager", parents=[remote], allow_abbrev=False, help="run kube-controller-manager"
     )
     cm.add_argument("--controllers", default="*", help="controllers to run: *, name, -name (default *)")
-    cm.add_argument("--leader-elect", type=_bool, default=True, help="elect a leader on a Lease (default true)")
+    cm.add_argument(
+        "--leader-elect", type=_bool, default=True, help="elect a leader on a Lease (default true)"
+    )
     cm.add_argument("--node-monitor-grace-period", type=_duration, default=40.0, metavar="DURATION")
     cm.add_argument("--node-startup-grace-period", type=_duration, default=60.0, metavar="DURATION")
     cm.add_argument("--terminated-pod-gc-threshold", type=_non_negative, default=12500, metavar="N")
 
     sc = sub.add_parser("scheduler", parents=[remote], allow_abbrev=False, help="run kube-scheduler")
     sc.add_argument("--scheduler-name", default="default-scheduler")
-    sc.add_argument("--algorithm-provider", choices=("DefaultProvider", "BookProvider"), default="DefaultProvider")
+    sc.add_argument(
+        "--algorithm-provider", choices=("DefaultProvider", "BookProvider"), default="DefaultProvider"
+    )
     sc.add_argument("--policy-config-file", default="", help="a legacy Policy file (the book's §6.4.2)")
     sc.add_argument("--percentage-of-nodes-to-score", type=_non_negative, default=0, metavar="N")
     sc.add_argument("--address", type=_ip, default="127.0.0.1", help="/healthz and /metrics address")
     sc.add_argument("--port", type=_non_negative, default=10251, help="/healthz and /metrics port; 0: off")
-    sc.add_argument("--leader-elect", type=_bool, default=True, help="elect a leader on a Lease (default true)")
+    sc.add_argument(
+        "--leader-elect", type=_bool, default=True, help="elect a leader on a Lease (default true)"
+    )
 
     kl = sub.add_parser("kubelet", parents=[remote], allow_abbrev=False, help="run one kubelet")
     kl.add_argument("--runtime", choices=("simulated",), default="simulated", help="container runtime")
@@ -208,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     kl.add_argument("--memory", default="16Gi", help="memory capacity (default %(default)s)")
     kl.add_argument("--max-pods", type=_non_negative, default=110, help="pods capacity (default %(default)s)")
     kl.add_argument("--node-labels", default="", help="extra node labels: k=v,k2=v2")
-    kl.add_argument("--register-node", type=_bool, default=True, help="register the Node object (default true)")
+    kl.add_argument(
+        "--register-node", type=_bool, default=True, help="register the Node object (default true)"
+    )
 
     kc = sub.add_parser(
         "kubectl",
@@ -291,7 +302,9 @@ def server_config(ns: argparse.Namespace) -> ServerConfig:
         bind_address=ns.address,
         port=ns.port,
         storage=StorageConfig(
-            data_dir=ns.data_dir, engine=ns.storage_backend, retention_events=max(ns.default_watch_cache_size, 1)
+            data_dir=ns.data_dir,
+            engine=ns.storage_backend,
+            retention_events=max(ns.default_watch_cache_size, 1),
         ),
         settings=Settings(
             service_cluster_ip_range=ns.service_cluster_ip_range,
@@ -344,7 +357,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run.run(components)
 
 
-
 def controller_manager_options(ns: argparse.Namespace) -> Any:
     from kubepy.controllers.options import ControllerManagerOptions
 
@@ -376,19 +388,29 @@ def remote_component(ns: argparse.Namespace) -> Any:
         return scheduler(
             clients,
             SchedulerOptions(
-                scheduler_name=ns.scheduler_name, algorithm_provider=ns.algorithm_provider,
+                scheduler_name=ns.scheduler_name,
+                algorithm_provider=ns.algorithm_provider,
                 policy_config_file=ns.policy_config_file,
                 percentage_of_nodes_to_score=ns.percentage_of_nodes_to_score,
-                address=ns.address, port=ns.port, leader_elect=ns.leader_elect,
+                address=ns.address,
+                port=ns.port,
+                leader_elect=ns.leader_elect,
             ),
         )
     from kubepy.kubelet import component as kubelet
 
     node = kubelet.single_node(
-        ns.node_name, pod_cidr=ns.pod_cidr, node_ip=ns.node_ip, cpu=ns.cpu, memory=ns.memory,
-        max_pods=ns.max_pods, labels=_labels(ns.node_labels),
+        ns.node_name,
+        pod_cidr=ns.pod_cidr,
+        node_ip=ns.node_ip,
+        cpu=ns.cpu,
+        memory=ns.memory,
+        max_pods=ns.max_pods,
+        labels=_labels(ns.node_labels),
     )
-    return kubelet.component(clients, kubelet.options([node], register_node=ns.register_node), runtime=ns.runtime)
+    return kubelet.component(
+        clients, kubelet.options([node], register_node=ns.register_node), runtime=ns.runtime
+    )
 
 
 def up_components(ns: argparse.Namespace, cfg: Any, on_started: Any) -> list[Any]:

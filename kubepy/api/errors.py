@@ -192,8 +192,14 @@ def invalid_error(kind: str, name: str, errs: list[FieldError], group: str = "")
     causes = [{"reason": e.reason, "message": e.body(), "field": e.field} for e in errs]
     details = _details(name, group, kind)
     details["causes"] = causes
-    return StatusError(422, "Invalid", f'{kind}.{group} "{name}" is invalid: {aggregate_message(errs)}'
-                       if group else f'{kind} "{name}" is invalid: {aggregate_message(errs)}', details)
+    return StatusError(
+        422,
+        "Invalid",
+        f'{kind}.{group} "{name}" is invalid: {aggregate_message(errs)}'
+        if group
+        else f'{kind} "{name}" is invalid: {aggregate_message(errs)}',
+        details,
+    )
 
 
 def bad_request(msg: str) -> StatusError:
@@ -230,14 +236,18 @@ def unsupported_media_type() -> StatusError:
     )
 
 
-def too_many_requests(msg: str = "Too many requests, please try again later.", retry_after: int = 1) -> StatusError:
+def too_many_requests(
+    msg: str = "Too many requests, please try again later.", retry_after: int = 1
+) -> StatusError:
     return StatusError(
         429, "TooManyRequests", msg, {"retryAfterSeconds": retry_after}, {"Retry-After": str(retry_after)}
     )
 
 
 def internal_error(msg: str) -> StatusError:
-    return StatusError(500, "InternalError", f"Internal error occurred: {msg}", {"causes": [{"message": msg}]})
+    return StatusError(
+        500, "InternalError", f"Internal error occurred: {msg}", {"causes": [{"message": msg}]}
+    )
 
 
 def forbidden_error(resource: str, name: str, msg: str, group: str = "") -> StatusError:

@@ -165,7 +165,16 @@ class Resource:
     field_selectors: Mapping[str, Callable[[Obj], str]] = field(default_factory=dict)
     columns: tuple[Column, ...] = ()
     #: Verbs served; virtual kinds (SelfSubjectAccessReview) serve only "create".
-    verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+    verbs: tuple[str, ...] = (
+        "create",
+        "delete",
+        "deletecollection",
+        "get",
+        "list",
+        "patch",
+        "update",
+        "watch",
+    )
     #: For create-only virtual kinds: computes the response object from the request body.
     virtual: Callable[[Obj, Context], Obj] | None = None
     #: (group, plural) of the resource whose storage this one shares, with the conversions of its

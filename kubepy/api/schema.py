@@ -113,7 +113,9 @@ def f(
     pointer: bool = False,
 ) -> Field:
     """Shorthand for Field; `key` is the strategic-merge merge key."""
-    return Field(type, description, required, strategy, key, list_type, map_keys, map_type, proto, embed, pointer)
+    return Field(
+        type, description, required, strategy, key, list_type, map_keys, map_type, proto, embed, pointer
+    )
 
 
 def struct(

@@ -35,9 +35,19 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 NOT_FOUND = StatusError(404, "NotFound", "the server could not find the requested resource", {})
-METHOD_NOT_ALLOWED = StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {})
-_METRIC_VERBS = {"get": "GET", "list": "LIST", "watch": "WATCH", "create": "POST", "update": "PUT",
-                 "patch": "PATCH", "delete": "DELETE", "deletecollection": "DELETE"}
+METHOD_NOT_ALLOWED = StatusError(
+    405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}
+)
+_METRIC_VERBS = {
+    "get": "GET",
+    "list": "LIST",
+    "watch": "WATCH",
+    "create": "POST",
+    "update": "PUT",
+    "patch": "PATCH",
+    "delete": "DELETE",
+    "deletecollection": "DELETE",
+}
 
 
 class App:
@@ -94,8 +104,14 @@ class App:
                 metrics.DEFAULT.inflight(_kind(method), -1)
             if info.is_resource:
                 metrics.observe_request(
-                    _METRIC_VERBS.get(info.verb, info.verb.upper()), info.group, info.version, info.resource,
-                    info.subresource, _scope(info), code, time.perf_counter() - start,
+                    _METRIC_VERBS.get(info.verb, info.verb.upper()),
+                    info.group,
+                    info.version,
+                    info.resource,
+                    info.subresource,
+                    _scope(info),
+                    code,
+                    time.perf_counter() - start,
                 )
 
     async def _stream(self, resp: StreamResponse, info: RequestInfo, receive: Receive, send: Send) -> None:
@@ -120,7 +136,9 @@ class App:
         finally:
             if gone is not None:
                 gone.cancel()
-            metrics.DEFAULT.watchers(info.resource, -1, group=info.group, version=info.version, scope=_scope(info))
+            metrics.DEFAULT.watchers(
+                info.resource, -1, group=info.group, version=info.version, scope=_scope(info)
+            )
 
     async def _route(self, req: Request) -> Response | StreamResponse:
         info = req.info
@@ -219,16 +237,25 @@ class App:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
         offered = [p.strip() for p in headers.get("sec-websocket-protocol", "").split(",") if p.strip()]
         protocol = next((p for p in offered if p in ("base64.binary.k8s.io", "binary.k8s.io")), None)
-        entry = self.server.registry.lookup(info.group, info.version, info.resource) if info.is_resource else None
+        entry = (
+            self.server.registry.lookup(info.group, info.version, info.resource) if info.is_resource else None
+        )
         try:
             if entry is None or info.verb != "watch":
                 raise NOT_FOUND
-            w, timeout = await wh.open_watcher(entry, Request("GET", scope["path"], query, headers, b"", info))
+            w, timeout = await wh.open_watcher(
+                entry, Request("GET", scope["path"], query, headers, b"", info)
+            )
             if entry.res.from_stored is not None:
                 w = wh.ConvertingWatcher(w, entry.res.from_stored)
         except StatusError as e:
-            await send({"type": "websocket.http.response.start", "status": e.code,
-                        "headers": [(b"content-type", b"application/json")]})
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": e.code,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
             await send({"type": "websocket.http.response.body", "body": orjson.dumps(e.status())})
             return
         accept: dict[str, Any] = {"type": "websocket.accept"}
@@ -326,7 +353,10 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
 
 
 async def _send(send: Send, resp: Response) -> None:
-    headers = [(b"content-type", resp.content_type.encode()), (b"content-length", str(len(resp.body)).encode())]
+    headers = [
+        (b"content-type", resp.content_type.encode()),
+        (b"content-length", str(len(resp.body)).encode()),
+    ]
     headers += [(k.encode(), v.encode()) for k, v in resp.headers]
     if not any(k.lower() == "cache-control" for k, _ in resp.headers):  # Kubernetes sets it only if unset
         headers.append((b"cache-control", b"no-cache, private"))

@@ -24,8 +24,11 @@ def kubernetes_service(cidr: str, port: int) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": {"name": "kubernetes", "namespace": "default",
-                     "labels": {"component": "apiserver", "provider": "kubernetes"}},
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "labels": {"component": "apiserver", "provider": "kubernetes"},
+        },
         "spec": {
             "type": "ClusterIP",
             "clusterIP": ip,
@@ -39,9 +42,14 @@ def kubernetes_endpoints(ip: str, port: int) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Endpoints",
-        "metadata": {"name": "kubernetes", "namespace": "default",
-                     "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
-        "subsets": [{"addresses": [{"ip": ip}], "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}],
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+        },
+        "subsets": [
+            {"addresses": [{"ip": ip}], "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}
+        ],
     }
 
 
@@ -49,8 +57,11 @@ def kubernetes_slice(ip: str, port: int) -> dict[str, Any]:
     return {
         "apiVersion": "discovery.k8s.io/v1",
         "kind": "EndpointSlice",
-        "metadata": {"name": "kubernetes", "namespace": "default",
-                     "labels": {"kubernetes.io/service-name": "kubernetes"}},
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "labels": {"kubernetes.io/service-name": "kubernetes"},
+        },
         "addressType": "IPv6" if ":" in ip else "IPv4",
         "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
         "ports": [{"name": "https", "port": port, "protocol": "TCP"}],
@@ -72,10 +83,14 @@ async def _ensure(
 
 async def bootstrap(reg: Registry, service_cidr: str, advertise_ip: str, port: int) -> None:
     for ns in SYSTEM_NAMESPACES:
-        await _ensure(reg, "", "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        await _ensure(
+            reg, "", "namespaces", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}
+        )
     await _ensure(reg, "", "services", "default", kubernetes_service(service_cidr, port))
     await _ensure(reg, "", "endpoints", "default", kubernetes_endpoints(advertise_ip, port), True)
     try:
-        await _ensure(reg, "discovery.k8s.io", "endpointslices", "default", kubernetes_slice(advertise_ip, port), True)
+        await _ensure(
+            reg, "discovery.k8s.io", "endpointslices", "default", kubernetes_slice(advertise_ip, port), True
+        )
     except KeyError:
         pass  # EndpointSlice not served

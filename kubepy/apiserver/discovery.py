@@ -12,10 +12,25 @@ from kubepy.apiserver import negotiate
 
 #: Kubernetes lists groups in this order (core first); others follow alphabetically.
 GROUP_ORDER = [
-    "", "apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "autoscaling", "batch",
-    "certificates.k8s.io", "networking.k8s.io", "policy", "rbac.authorization.k8s.io", "storage.k8s.io",
-    "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
-    "node.k8s.io", "discovery.k8s.io", "flowcontrol.apiserver.k8s.io",
+    "",
+    "apps",
+    "events.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "networking.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "scheduling.k8s.io",
+    "coordination.k8s.io",
+    "node.k8s.io",
+    "discovery.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
 ]
 
 _SUB_VERBS = {
@@ -87,7 +102,12 @@ class Discovery:
         for (g, v), rs in by_gv.items():
             gv = f"{g}/{v}" if g else v
             self.resource_lists[(g, v)] = orjson.dumps(
-                {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": api_resources(rs)}
+                {
+                    "kind": "APIResourceList",
+                    "apiVersion": "v1",
+                    "groupVersion": gv,
+                    "resources": api_resources(rs),
+                }
             )
         self.api = orjson.dumps(
             {
@@ -135,8 +155,13 @@ def aggregated_resource(r: Resource) -> dict[str, Any]:
     subs = []
     for sub in r.subresources:
         g, v, k = _SUB_KIND.get(sub, (r.group, r.version, r.kind))
-        subs.append({"subresource": sub, "responseKind": {"group": g, "version": v, "kind": k},
-                     "verbs": _SUB_VERBS.get(sub, ["get"])})
+        subs.append(
+            {
+                "subresource": sub,
+                "responseKind": {"group": g, "version": v, "kind": k},
+                "verbs": _SUB_VERBS.get(sub, ["get"]),
+            }
+        )
     if subs:
         d["subresources"] = subs
     return d

@@ -100,8 +100,14 @@ def decode_body(req: Request, kind_hint: str = "") -> Any:
     body = req.body
     if ct == PROTOBUF:
         return protobuf_io.decode(body)
-    if ct in ("", JSON, "application/json-patch+json", "application/merge-patch+json",
-              "application/strategic-merge-patch+json", "*/*"):
+    if ct in (
+        "",
+        JSON,
+        "application/json-patch+json",
+        "application/merge-patch+json",
+        "application/strategic-merge-patch+json",
+        "*/*",
+    ):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError as e:

@@ -93,11 +93,16 @@ def validate_list_options(o: ListOptions) -> list[fe.FieldError]:
             errs.append(fe.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch"))
         if not o.resource_version:
             errs.append(
-                fe.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided")
+                fe.forbidden(
+                    "resourceVersionMatch",
+                    "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                )
             )
         if o.continue_token:
             errs.append(
-                fe.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")
+                fe.forbidden(
+                    "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"
+                )
             )
         if match not in ("NotOlderThan", "Exact"):
             errs.append(fe.not_supported("resourceVersionMatch", match, ["Exact", "NotOlderThan", ""]))
@@ -105,7 +110,7 @@ def validate_list_options(o: ListOptions) -> list[fe.FieldError]:
             errs.append(
                 fe.forbidden(
                     "resourceVersionMatch",
-                    "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                    'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
                 )
             )
     return errs
@@ -137,13 +142,17 @@ def decode_continue(token: str) -> tuple[str, int]:
     except (ValueError, orjson.JSONDecodeError):
         raise continue_error("continue key is not valid: illegal base64 data") from None
     if not isinstance(d, dict) or d.get("v") != "meta.k8s.io/v1":
-        raise continue_error('continue key is not valid: server does not recognize this encoded version')
+        raise continue_error("continue key is not valid: server does not recognize this encoded version")
     start = d.get("start", "")
     rv = d.get("rv", 0)
     if not isinstance(start, str) or not isinstance(rv, int):
-        raise continue_error("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        raise continue_error(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"
+        )
     if rv <= 0:
-        raise continue_error("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        raise continue_error(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"
+        )
     if start.startswith("/") or ".." in start.split("/"):
         raise continue_error("continue key is not valid: path traversal attempt detected")
     return start, rv
@@ -183,9 +192,7 @@ def write_options(q: Query) -> WriteOptions:
         raise bad_request(f"fieldValidation parameter unsupported: {fv}")
     fm = first(q, "fieldManager")
     if len(fm) > 128:
-        raise invalid_error(
-            "CreateOptions", "", [fe.too_long("fieldManager", fm, 128)], group="meta.k8s.io"
-        )
+        raise invalid_error("CreateOptions", "", [fe.too_long("fieldManager", fm, 128)], group="meta.k8s.io")
     return WriteOptions(bool(dry), fm, fv, _bool(q, "force"))
 
 
@@ -212,10 +219,14 @@ def delete_options(q: Query, body: dict | None) -> DeleteOptions:
     dry = list(b.get("dryRun") or []) + q.get("dryRun", [])
     errs: list[fe.FieldError] = []
     if policy and policy not in ("Orphan", "Background", "Foreground"):
-        errs.append(fe.not_supported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"]))
+        errs.append(
+            fe.not_supported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])
+        )
     if policy and orphan is not None:
         errs.append(
-            fe.invalid("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both set")
+            fe.invalid(
+                "propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both set"
+            )
         )
     if grace is not None and grace < 0:
         grace = 1  # Kubernetes treats negative grace as 1 second

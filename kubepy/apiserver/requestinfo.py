@@ -20,7 +20,14 @@ class RequestInfo:
     parts: tuple[str, ...] = ()
 
 
-_VERBS = {"POST": "create", "GET": "get", "HEAD": "get", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+_VERBS = {
+    "POST": "create",
+    "GET": "get",
+    "HEAD": "get",
+    "PUT": "update",
+    "PATCH": "patch",
+    "DELETE": "delete",
+}
 _NAMESPACE_SUBRESOURCES = ("status", "finalize")
 
 
@@ -65,4 +72,6 @@ def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
             verb = "deletecollection"
     elif watch_prefix and verb == "get":
         verb = "watch"
-    return RequestInfo(True, path, verb, prefix, group, version, namespace, resource, subresource, name, tuple(rest))
+    return RequestInfo(
+        True, path, verb, prefix, group, version, namespace, resource, subresource, name, tuple(rest)
+    )

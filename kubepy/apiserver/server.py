@@ -95,7 +95,9 @@ class APIServer:
         ips = IPAllocator(cfg.settings.service_cluster_ip_range)
         lo, hi = cfg.settings.service_node_port_range
         services = ServiceAllocation(ips, PortAllocator(lo, hi))
-        env = StoreEnv(self.storage, self.cache, cfg.settings, self._now, normalize_quantity=_normalize_quantity())
+        env = StoreEnv(
+            self.storage, self.cache, cfg.settings, self._now, normalize_quantity=_normalize_quantity()
+        )
         env.admission = admission.default_chain(self._limit_ranges)
         self.registry = Registry(all_resources(), env, {"/services": services})
         services.rebuild([o.obj for o in self.cache.list("/registry/core/services/").items])
@@ -182,10 +184,22 @@ class APIServer:
         if parts[0] == "apis" and len(parts) == 3 and (parts[1], parts[2]) in d.resource_lists:
             return Response(200, d.resource_lists[(parts[1], parts[2])])
         if path == "/":
-            paths = sorted({"/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/metrics", "/version",
-                            "/openapi/v2", "/openapi/v3"}
-                           | {f"/apis/{g}" for g in d.groups}
-                           | {f"/apis/{g}/{v}" for (g, v) in d.resource_lists if g})
+            paths = sorted(
+                {
+                    "/api",
+                    "/api/v1",
+                    "/apis",
+                    "/healthz",
+                    "/livez",
+                    "/readyz",
+                    "/metrics",
+                    "/version",
+                    "/openapi/v2",
+                    "/openapi/v3",
+                }
+                | {f"/apis/{g}" for g in d.groups}
+                | {f"/apis/{g}/{v}" for (g, v) in d.resource_lists if g}
+            )
             return json_response(200, {"paths": paths})
         raise NOT_FOUND
 
@@ -198,10 +212,15 @@ class APIServer:
             if not ok:
                 lines[-1] = f"[-]{checks[-1]} failed: reason withheld"
             lines.append(f"{kind} check {'passed' if ok else 'failed'}")
-            return Response(200 if ok else 500, ("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8")
+            return Response(
+                200 if ok else 500, ("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8"
+            )
         if not ok:
-            return Response(500, f"[-]informer-sync failed: reason withheld\n{kind} check failed\n".encode(),
-                            "text/plain; charset=utf-8")
+            return Response(
+                500,
+                f"[-]informer-sync failed: reason withheld\n{kind} check failed\n".encode(),
+                "text/plain; charset=utf-8",
+            )
         return Response(200, b"ok", "text/plain; charset=utf-8")
 
     # ---- computed resources ----------------------------------------------------------------

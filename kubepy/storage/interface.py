@@ -125,9 +125,7 @@ class Storage(Protocol):
 
     async def get(self, key: str) -> Record | None: ...
 
-    async def list(
-        self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = ""
-    ) -> ListResult:
+    async def list(self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = "") -> ListResult:
         """Keys with `prefix` (sorted), as of `revision` (0 = current; Compacted / FutureRevision
         outside the window), starting at `start_key` inclusive, at most `limit` (0 = all)."""
         ...

@@ -32,7 +32,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def server(clock: FakeClock) -> AsyncIterator[APIServer]:
-    srv = APIServer(ServerConfig(storage=StorageConfig(engine="memory"), max_requests_inflight=400), now=clock)
+    srv = APIServer(
+        ServerConfig(storage=StorageConfig(engine="memory"), max_requests_inflight=400), now=clock
+    )
     await srv.start()
     yield srv
     await srv.stop()
@@ -88,9 +90,17 @@ class Stream:
         self._gone = asyncio.Event()
         self._buf = b""
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-            "path": path, "raw_path": path.encode(), "query_string": query.encode(), "headers": [],
-            "client": ("127.0.0.1", 1), "server": ("kubepy", 80), "scheme": "http",
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "headers": [],
+            "client": ("127.0.0.1", 1),
+            "server": ("kubepy", 80),
+            "scheme": "http",
         }
         sent_request = False
 

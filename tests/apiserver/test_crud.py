@@ -46,9 +46,14 @@ async def test_not_found_status_matches_kubernetes(client):
     r = await client.get(f"{CM}/missing")
     assert r.status_code == 404
     assert r.json() == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": 'configmaps "missing" not found', "reason": "NotFound",
-        "details": {"name": "missing", "kind": "configmaps"}, "code": 404,
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'configmaps "missing" not found',
+        "reason": "NotFound",
+        "details": {"name": "missing", "kind": "configmaps"},
+        "code": 404,
     }
 
 
@@ -90,8 +95,10 @@ async def test_invalid_name_is_422_with_causes(client):
     assert r.status_code == 422
     body = r.json()
     assert body["reason"] == "Invalid"
-    assert body["message"].startswith('ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": '
-                                      "a lowercase RFC 1123 subdomain must consist of")
+    assert body["message"].startswith(
+        'ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": '
+        "a lowercase RFC 1123 subdomain must consist of"
+    )
     assert body["details"]["causes"][0]["field"] == "metadata.name"
     assert body["details"]["causes"][0]["reason"] == "FieldValueInvalid"
 
@@ -148,7 +155,10 @@ async def test_delete_returns_status_and_removes(client):
     r = await client.delete(f"{CM}/cm1")
     assert r.status_code == 200
     assert r.json() == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Success",
         "details": {"name": "cm1", "kind": "configmaps", "uid": created["metadata"]["uid"]},
     }
     assert (await client.get(f"{CM}/cm1")).status_code == 404
@@ -161,10 +171,12 @@ async def test_delete_preconditions(client):
     assert r.status_code == 409
     assert r.json()["message"] == (
         'Operation cannot be fulfilled on configmaps "cm1": Precondition failed: UID in precondition: nope, '
-        f'UID in object meta: {created["metadata"]["uid"]}'
+        f"UID in object meta: {created['metadata']['uid']}"
     )
     r = await client.request(
-        "DELETE", f"{CM}/cm1", json={"preconditions": {"resourceVersion": created["metadata"]["resourceVersion"]}}
+        "DELETE",
+        f"{CM}/cm1",
+        json={"preconditions": {"resourceVersion": created["metadata"]["resourceVersion"]}},
     )
     assert r.status_code == 200
 
@@ -250,7 +262,10 @@ async def test_wrong_kind_and_version_are_400(client):
     assert r.status_code == 400
     r = await client.post(CM, json={**configmap(), "apiVersion": "apps/v1"})
     assert r.status_code == 400
-    assert r.json()["message"] == "the API version in the data (apps/v1) does not match the expected API version (v1)"
+    assert (
+        r.json()["message"]
+        == "the API version in the data (apps/v1) does not match the expected API version (v1)"
+    )
 
 
 async def test_type_error_is_400_like_go_decoding(client):
@@ -311,6 +326,13 @@ async def test_fields_in_go_struct_order_and_empty_collections_omitted(client):
     r = await client.post(CM, json=body)
     obj = r.json()
     assert "data" not in obj and "labels" not in obj["metadata"]
-    assert list(obj["metadata"]) == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp", "managedFields"]
+    assert list(obj["metadata"]) == [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "managedFields",
+    ]
     got = (await client.get(f"{CM}/e")).json()
     assert list(got["metadata"]) == list(obj["metadata"])

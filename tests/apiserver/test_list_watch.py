@@ -9,7 +9,9 @@ CM = "/api/v1/namespaces/default/configmaps"
 
 async def _seed(client, n: int = 6) -> None:
     for i in range(n):
-        r = await client.post(CM, json=configmap(f"c{i}", labels={"tier": "fe" if i % 3 == 0 else "be", "i": str(i)}))
+        r = await client.post(
+            CM, json=configmap(f"c{i}", labels={"tier": "fe" if i % 3 == 0 else "be", "i": str(i)})
+        )
         assert r.status_code == 201
 
 
@@ -19,7 +21,9 @@ async def test_list_kind_and_revision(client):
     body = r.json()
     assert body["kind"] == "ConfigMapList" and body["apiVersion"] == "v1"
     assert [i["metadata"]["name"] for i in body["items"]] == ["c0", "c1"]
-    assert int(body["metadata"]["resourceVersion"]) >= max(int(i["metadata"]["resourceVersion"]) for i in body["items"])
+    assert int(body["metadata"]["resourceVersion"]) >= max(
+        int(i["metadata"]["resourceVersion"]) for i in body["items"]
+    )
 
 
 async def test_label_selectors(client):
@@ -51,7 +55,12 @@ async def test_all_namespaces_list(client):
     assert r.status_code == 200
     assert {i["metadata"]["name"] for i in r.json()["items"]} >= {"c0", "c1"}
     r = await client.get("/api/v1/namespaces")
-    assert {i["metadata"]["name"] for i in r.json()["items"]} >= {"default", "kube-system", "kube-public", "kube-node-lease"}
+    assert {i["metadata"]["name"] for i in r.json()["items"]} >= {
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+    }
 
 
 async def test_pagination_is_consistent_at_first_page_revision(client):
@@ -68,7 +77,11 @@ async def test_pagination_is_consistent_at_first_page_revision(client):
     r3 = (await client.get(CM, params={"limit": 2, "continue": r2["metadata"]["continue"]})).json()
     assert [i["metadata"]["name"] for i in r3["items"]] == ["c4"]
     assert "continue" not in r3["metadata"]
-    assert r1["metadata"]["resourceVersion"] == r2["metadata"]["resourceVersion"] == r3["metadata"]["resourceVersion"]
+    assert (
+        r1["metadata"]["resourceVersion"]
+        == r2["metadata"]["resourceVersion"]
+        == r3["metadata"]["resourceVersion"]
+    )
 
 
 async def test_bad_continue_token_is_422(client):

@@ -14,15 +14,18 @@ APPLY = {"Content-Type": "application/apply-patch+yaml"}
 
 def service(name: str = "web", ports: list | None = None) -> dict:
     return {
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
         "spec": {"selector": {"app": name}, "ports": ports or [{"name": "http", "port": 80}]},
     }
 
 
 async def test_merge_patch_labels(client):
     await client.post(CM, json=configmap())
-    r = await client.patch(f"{CM}/cm1", json={"metadata": {"labels": {"a": "1"}}, "data": {"k": None, "n": "2"}},
-                           headers=MERGE)
+    r = await client.patch(
+        f"{CM}/cm1", json={"metadata": {"labels": {"a": "1"}}, "data": {"k": None, "n": "2"}}, headers=MERGE
+    )
     assert r.status_code == 200
     assert r.json()["metadata"]["labels"] == {"a": "1"}
     assert r.json()["data"] == {"n": "2"}
@@ -30,10 +33,15 @@ async def test_merge_patch_labels(client):
 
 async def test_json_patch_and_failed_test_op(client):
     await client.post(CM, json=configmap())
-    ops = [{"op": "test", "path": "/data/k", "value": "v"}, {"op": "replace", "path": "/data/k", "value": "w"}]
+    ops = [
+        {"op": "test", "path": "/data/k", "value": "v"},
+        {"op": "replace", "path": "/data/k", "value": "w"},
+    ]
     r = await client.patch(f"{CM}/cm1", json=ops, headers=JSONP)
     assert r.status_code == 200 and r.json()["data"] == {"k": "w"}
-    r = await client.patch(f"{CM}/cm1", json=[{"op": "test", "path": "/data/k", "value": "nope"}], headers=JSONP)
+    r = await client.patch(
+        f"{CM}/cm1", json=[{"op": "test", "path": "/data/k", "value": "nope"}], headers=JSONP
+    )
     assert r.status_code == 422
     assert (await client.get(f"{CM}/cm1")).json()["data"] == {"k": "w"}
 
@@ -83,7 +91,7 @@ async def test_server_side_apply_create_conflict_force(client):
     other = body.replace(b"one", b"two")
     r3 = await client.patch(f"{CM}/sa?fieldManager=bob", content=other, headers=APPLY)
     assert r3.status_code == 409
-    assert r3.json()["message"].startswith("Apply failed with 1 conflict: conflict with \"alice\"")
+    assert r3.json()["message"].startswith('Apply failed with 1 conflict: conflict with "alice"')
     assert r3.json()["details"]["causes"][0]["field"] == ".data.k"
     r4 = await client.patch(f"{CM}/sa?fieldManager=bob&force=true", content=other, headers=APPLY)
     assert r4.status_code == 200 and r4.json()["data"] == {"k": "two"}

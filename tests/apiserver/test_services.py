@@ -12,8 +12,12 @@ BOOK = Path(__file__).resolve().parents[3] / "shared" / "book"
 
 
 def svc(name: str, **spec) -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
-            "spec": {"ports": [{"port": 80}], "selector": {"app": name}, **spec}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {"ports": [{"port": 80}], "selector": {"app": name}, **spec},
+    }
 
 
 async def test_cluster_ip_allocated_from_range(client):
@@ -42,8 +46,9 @@ async def test_requested_ip_taken_or_out_of_range_is_422(client):
     )
     r = await client.post(SVC, json=svc("c", clusterIP="10.0.0.9"))
     assert r.status_code == 422
-    assert "the provided IP (10.0.0.9) is not in the valid range. The range of valid IPs is 10.254.0.0/16" in (
-        r.json()["message"]
+    assert (
+        "the provided IP (10.0.0.9) is not in the valid range. The range of valid IPs is 10.254.0.0/16"
+        in (r.json()["message"])
     )
     assert (await client.get(f"{SVC}/c")).status_code == 404
 
@@ -80,7 +85,10 @@ async def test_book_guestbook_frontend_gets_node_port_30001(client):
 async def test_node_port_out_of_range(client):
     r = await client.post(SVC, json=svc("o", type="NodePort", ports=[{"port": 80, "nodePort": 40000}]))
     assert r.status_code == 422
-    assert "provided port is not in the valid range. The range of valid ports is 30000-32767" in r.json()["message"]
+    assert (
+        "provided port is not in the valid range. The range of valid ports is 30000-32767"
+        in r.json()["message"]
+    )
 
 
 async def test_node_port_allocated_when_unset_and_kept_on_replace(client):
@@ -96,7 +104,9 @@ async def test_node_port_allocated_when_unset_and_kept_on_replace(client):
 
 
 async def test_type_change_to_cluster_ip_releases_node_port(client):
-    created = (await client.post(SVC, json=svc("t", type="NodePort", ports=[{"port": 80, "nodePort": 30555}]))).json()
+    created = (
+        await client.post(SVC, json=svc("t", type="NodePort", ports=[{"port": 80, "nodePort": 30555}]))
+    ).json()
     body = created
     body["spec"]["type"] = "ClusterIP"
     r = await client.put(f"{SVC}/t", json=body)
@@ -117,7 +127,14 @@ async def test_allocations_rebuilt_after_restart(tmp_path, clock):
         srv = APIServer(cfg, now=clock)
         await srv.start()
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=srv.app), base_url="http://k") as c:
-            r = await c.post(SVC, json=svc(f"r{attempt}", clusterIP="10.254.7.7", type="NodePort",
-                                           ports=[{"port": 80, "nodePort": 31000}]))
+            r = await c.post(
+                SVC,
+                json=svc(
+                    f"r{attempt}",
+                    clusterIP="10.254.7.7",
+                    type="NodePort",
+                    ports=[{"port": 80, "nodePort": 31000}],
+                ),
+            )
             assert r.status_code == (201 if attempt == 0 else 422)
         await srv.stop()

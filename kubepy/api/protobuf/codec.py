@@ -84,7 +84,9 @@ def _make_plan(t: Struct) -> _Plan:
             if name not in ("apiVersion", "kind"):
                 gaps.add(name)
         elif n := embed_number(fd):
-            embedded.setdefault(n, {})[name] = Field(fd.type, required=fd.required, proto=fd.proto, pointer=fd.pointer)
+            embedded.setdefault(n, {})[name] = Field(
+                fd.type, required=fd.required, proto=fd.proto, pointer=fd.pointer
+            )
         else:
             own.append((fd.proto, name, fd, None))
     for n, fields in embedded.items():

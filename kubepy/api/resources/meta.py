@@ -23,8 +23,7 @@ META = "io.k8s.apimachinery.pkg.apis.meta.v1."
 
 OwnerReference = struct(
     META + "OwnerReference",
-    "Points at the object that owns this one; the garbage collector removes dependents of a "
-    "deleted owner.",
+    "Points at the object that owns this one; the garbage collector removes dependents of a deleted owner.",
     map_type="atomic",
     apiVersion=f(STRING, "API version of the owner.", required=True, proto=5),
     kind=f(STRING, "Kind of the owner.", required=True, proto=1),
@@ -61,9 +60,7 @@ ObjectMeta = struct(
     namespace=f(STRING, "Namespace the object lives in; empty means the request's namespace.", proto=3),
     selfLink=f(STRING, "Deprecated and always empty; once the object's own URL.", proto=4),
     uid=f(STRING, "Server-assigned identifier, unique across time.", proto=5),
-    resourceVersion=f(
-        STRING, "Opaque version string used for optimistic concurrency and watches.", proto=6
-    ),
+    resourceVersion=f(STRING, "Opaque version string used for optimistic concurrency and watches.", proto=6),
     generation=f(INT64, "Sequence number of the desired state, bumped when the spec changes.", proto=7),
     creationTimestamp=f(TIME, "When the server created the object.", proto=8),
     deletionTimestamp=f(TIME, "When the object will be, or began to be, deleted.", proto=9, pointer=True),
@@ -105,7 +102,9 @@ ListMeta = struct(
 LabelSelectorRequirement = struct(
     META + "LabelSelectorRequirement",
     "One expression of a label selector: a key, an operator and values.",
-    key=f(STRING, "Label key the requirement applies to.", required=True, strategy="merge", key="key", proto=1),
+    key=f(
+        STRING, "Label key the requirement applies to.", required=True, strategy="merge", key="key", proto=1
+    ),
     operator=f(STRING, "In, NotIn, Exists or DoesNotExist.", required=True, proto=2),
     values=f(list_of(STRING), "Values for In and NotIn; empty for Exists and DoesNotExist.", proto=3),
 )

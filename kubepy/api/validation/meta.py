@@ -60,7 +60,7 @@ def validate_owner_references(refs: Any, path: str) -> list[FieldError]:
             fe.invalid(
                 path,
                 refs,
-                "Only one reference can have Controller set to true. Found \"true\" in references for "
+                'Only one reference can have Controller set to true. Found "true" in references for '
                 + " and ".join(controllers),
             )
         )
@@ -95,7 +95,9 @@ def validate_object_meta(meta: dict[str, Any], namespaced: bool, name_rule: Name
     elif ns:
         errs.append(fe.forbidden("metadata.namespace", "not allowed on this type"))
     if meta.get("generation", 0) < 0:
-        errs.append(fe.invalid("metadata.generation", meta["generation"], "must be greater than or equal to 0"))
+        errs.append(
+            fe.invalid("metadata.generation", meta["generation"], "must be greater than or equal to 0")
+        )
     errs += validate_labels(meta.get("labels"), "metadata.labels")
     errs += validate_annotations(meta.get("annotations"), "metadata.annotations")
     errs += validate_owner_references(meta.get("ownerReferences"), "metadata.ownerReferences")
@@ -113,7 +115,9 @@ def validate_object_meta_update(new: dict[str, Any], old: dict[str, Any]) -> lis
         if new.get(key) != old.get(key):
             errs.append(fe.invalid(f"metadata.{key}", new.get(key, ""), "field is immutable"))
     if old.get("deletionTimestamp") and new.get("deletionTimestamp") != old.get("deletionTimestamp"):
-        errs.append(fe.invalid("metadata.deletionTimestamp", new.get("deletionTimestamp"), "field is immutable"))
+        errs.append(
+            fe.invalid("metadata.deletionTimestamp", new.get("deletionTimestamp"), "field is immutable")
+        )
     if new.get("generation", 0) < old.get("generation", 0):
         errs.append(fe.invalid("metadata.generation", new.get("generation"), "must not be decremented"))
     if old.get("deletionTimestamp"):

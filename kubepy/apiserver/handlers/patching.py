@@ -42,7 +42,10 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         raise unsupported_patch(ct)
     if ct != APPLY and "force" in req.query:  # ValidatePatchOptions: even force=false
         raise fe.invalid_error(
-            "PatchOptions", "", [fe.forbidden("force", "may not be specified for non-apply patch")], group="meta.k8s.io"
+            "PatchOptions",
+            "",
+            [fe.forbidden("force", "may not be specified for non-apply patch")],
+            group="meta.k8s.io",
         )
     doc = decode_body(req) if ct == APPLY else decode_patch_body(req.body)
     if ct == APPLY:
@@ -72,8 +75,14 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         return new
 
     return await e.store.update(
-        req.info.namespace, req.info.name, mutate, opts, manager,
-        subresource=subresource, decoded_warnings=warnings, create_allowed=False,
+        req.info.namespace,
+        req.info.name,
+        mutate,
+        opts,
+        manager,
+        subresource=subresource,
+        decoded_warnings=warnings,
+        create_allowed=False,
     )
 
 
@@ -88,7 +97,10 @@ def _as_patch_error(err: fe.StatusError, value: str) -> fe.StatusError:
 async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresource: str) -> WriteResult:
     if not opts.field_manager:
         raise fe.invalid_error(
-            "PatchOptions", "", [fe.required("fieldManager", "is required for apply patch")], group="meta.k8s.io"
+            "PatchOptions",
+            "",
+            [fe.required("fieldManager", "is required for apply patch")],
+            group="meta.k8s.io",
         )
     if not isinstance(doc, dict):
         raise fe.bad_request("couldn't get version/kind; json parse error: expected an object")
@@ -117,7 +129,9 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
             subresource=subresource,
         )
         if current is not None and not meta.get("resourceVersion"):  # a given one is a precondition
-            new.setdefault("metadata", {})["resourceVersion"] = (current.get("metadata") or {}).get("resourceVersion")
+            new.setdefault("metadata", {})["resourceVersion"] = (current.get("metadata") or {}).get(
+                "resourceVersion"
+            )
         return new
 
     from kubepy.apiserver.handlers.resource import ensure_namespace
@@ -125,6 +139,13 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
     if e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) is None:
         await ensure_namespace(e, req)
     return await e.store.update(
-        req.info.namespace, req.info.name, mutate, opts, opts.field_manager,
-        subresource=subresource, decoded_warnings=warnings, create_allowed=not subresource, apply=True,
+        req.info.namespace,
+        req.info.name,
+        mutate,
+        opts,
+        opts.field_manager,
+        subresource=subresource,
+        decoded_warnings=warnings,
+        create_allowed=not subresource,
+        apply=True,
     )

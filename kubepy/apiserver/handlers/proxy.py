@@ -14,12 +14,22 @@ from kubepy.api import errors as fe
 from kubepy.apiserver.http import Request, Response
 
 Obj = dict[str, Any]
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-               "transfer-encoding", "upgrade", "host", "content-length"}
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
 
 
 def split_name(name: str) -> tuple[str, str, str]:
-    """"[scheme:]name[:port]" as Kubernetes' proxy names are written → (scheme, name, port)."""
+    """ "[scheme:]name[:port]" as Kubernetes' proxy names are written → (scheme, name, port)."""
     parts = name.split(":")
     if len(parts) == 1:
         return "", parts[0], ""
@@ -38,7 +48,9 @@ def service_target(svc: Obj, endpoints: Obj | None, port: str) -> tuple[str, int
             want = p
             break
     if want is None:
-        raise fe.StatusError(503, "ServiceUnavailable", f'no service port "{port}" found for service "{name}"')
+        raise fe.StatusError(
+            503, "ServiceUnavailable", f'no service port "{port}" found for service "{name}"'
+        )
     for subset in (endpoints or {}).get("subsets") or []:
         for ep_port in subset.get("ports") or []:
             if (ep_port.get("name") or "") != (want.get("name") or ""):
@@ -67,7 +79,12 @@ def pod_target(pod: Obj, port: str) -> tuple[str, int]:
 def node_target(node: Obj, port: str) -> tuple[str, int]:
     status = node.get("status") or {}
     addrs = {a.get("type"): a.get("address") for a in status.get("addresses") or []}
-    host = addrs.get("InternalIP") or addrs.get("Hostname") or addrs.get("ExternalIP") or node["metadata"]["name"]
+    host = (
+        addrs.get("InternalIP")
+        or addrs.get("Hostname")
+        or addrs.get("ExternalIP")
+        or node["metadata"]["name"]
+    )
     if port:
         return host, int(port) if port.isdigit() else 10250
     kubelet = ((status.get("daemonEndpoints") or {}).get("kubeletEndpoint") or {}).get("Port") or 10250

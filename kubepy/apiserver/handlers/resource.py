@@ -73,7 +73,9 @@ def check_name(body: Obj, req: Request) -> None:
 
 
 def table_response(e: Entry, req: Request, objs: list[Obj], version: str, **meta: Any) -> Response:
-    t = table.table(e.res, objs, e.store.env.now(), version=version, include=table.include_object(req.query), **meta)
+    t = table.table(
+        e.res, objs, e.store.env.now(), version=version, include=table.include_object(req.query), **meta
+    )
     return Response(200, orjson.dumps(t), table.content_type(version))
 
 
@@ -119,10 +121,17 @@ async def list_(e: Entry, req: Request) -> Response:
     tv = table.wants_table(accept)
     if tv:
         return table_response(
-            e, req, [orjson.loads(b) for b in page.items], tv, resource_version=str(page.revision),
-            continue_token=page.continue_token, remaining=page.remaining,
+            e,
+            req,
+            [orjson.loads(b) for b in page.items],
+            tv,
+            resource_version=str(page.revision),
+            continue_token=page.continue_token,
+            remaining=page.remaining,
         )
-    return raw_response(200, list_body(e, page.items, page.revision, page.continue_token, page.remaining), req)
+    return raw_response(
+        200, list_body(e, page.items, page.revision, page.continue_token, page.remaining), req
+    )
 
 
 async def create(e: Entry, req: Request) -> Response:
@@ -150,9 +159,17 @@ async def ensure_namespace(e: Entry, req: Request, obj: Obj | None = None) -> No
             "Forbidden",
             f'{e.res.plural} "{name}" is forbidden: unable to create new content in namespace {ns} '
             "because it is being terminated",
-            {"name": name, "kind": e.res.plural,
-             "causes": [{"reason": "NamespaceTerminating", "message": f"namespace {ns} is being terminated",
-                         "field": "metadata.namespace"}]},
+            {
+                "name": name,
+                "kind": e.res.plural,
+                "causes": [
+                    {
+                        "reason": "NamespaceTerminating",
+                        "message": f"namespace {ns} is being terminated",
+                        "field": "metadata.namespace",
+                    }
+                ],
+            },
         )
 
 
@@ -169,7 +186,10 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
     body = check_body_type(e, decode_body(req))
     check_name(body, req)
     warnings = e.store._check_decoded_body(body, opts)
-    if not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name)) and e.res.strategy.allow_create_on_update:
+    if (
+        not e.store.env.cache.get(e.store.key(req.info.namespace, req.info.name))
+        and e.res.strategy.allow_create_on_update
+    ):
         await ensure_namespace(e, req, body)
 
     uid = (body.get("metadata") or {}).get("uid")
@@ -183,8 +203,13 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
         return copy.deepcopy(body)
 
     res = await e.store.update(
-        req.info.namespace, req.info.name, mutate, opts, manager_name(req, opts),
-        subresource=subresource, decoded_warnings=warnings,
+        req.info.namespace,
+        req.info.name,
+        mutate,
+        opts,
+        manager_name(req, opts),
+        subresource=subresource,
+        decoded_warnings=warnings,
     )
     return _write_response(201 if res.created else 200, res, req)
 

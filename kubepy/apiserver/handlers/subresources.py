@@ -50,7 +50,11 @@ def to_scale(e: Entry, obj: Obj) -> Obj:
     return {
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
-        "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp") if k in meta},
+        "metadata": {
+            k: meta[k]
+            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in meta
+        },
         "spec": {"replicas": _dig(obj, spec.spec_replicas) or 0},
         "status": status,
     }
@@ -90,11 +94,15 @@ async def scale(e: Entry, req: Request) -> Response:
             raise fe.bad_request("the scale object is not a JSON object")
         replicas = (want.get("spec") or {}).get("replicas", 0)
         if not isinstance(replicas, int) or isinstance(replicas, bool):
-            raise fe.bad_request("Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32")
+            raise fe.bad_request(
+                'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32'
+            )
         if replicas < 0:
             raise fe.invalid_error(
-                "Scale", req.info.name,
-                [fe.invalid("spec.replicas", replicas, "must be greater than or equal to 0")], "autoscaling",
+                "Scale",
+                req.info.name,
+                [fe.invalid("spec.replicas", replicas, "must be greater than or equal to 0")],
+                "autoscaling",
             )
         rv = (want.get("metadata") or {}).get("resourceVersion")
         new = copy.deepcopy(current)
@@ -104,8 +112,13 @@ async def scale(e: Entry, req: Request) -> Response:
         return new
 
     res = await e.store.update(
-        req.info.namespace, req.info.name, mutate, opts, rh.manager_name(req, opts),
-        subresource="scale", create_allowed=False,
+        req.info.namespace,
+        req.info.name,
+        mutate,
+        opts,
+        rh.manager_name(req, opts),
+        subresource="scale",
+        create_allowed=False,
     )
     return json_response(200, to_scale(e, orjson.loads(res.body)), req)
 
@@ -138,7 +151,13 @@ async def finalize(e: Entry, req: Request) -> Response:
         return new
 
     res = await e.store.update(
-        "", req.info.name, mutate, opts, rh.manager_name(req, opts), subresource="finalize", create_allowed=False
+        "",
+        req.info.name,
+        mutate,
+        opts,
+        rh.manager_name(req, opts),
+        subresource="finalize",
+        create_allowed=False,
     )
     return raw_response(200, res.body, req)
 
@@ -147,28 +166,38 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
     """POST pods/{name}/binding (and the legacy namespaces/{ns}/bindings): assign a node."""
     body = decode_body(req)
     if not isinstance(body, dict):
-        raise fe.bad_request("Binding in version \"v1\" cannot be handled as a Binding")
+        raise fe.bad_request('Binding in version "v1" cannot be handled as a Binding')
     name = pod_name or (body.get("metadata") or {}).get("name", "")
     target = body.get("target") or {}
     node = target.get("name", "")
     if not node:
         raise fe.invalid_error("Binding", name, [fe.required("target.name", "")])
     if target.get("kind") not in (None, "", "Node"):
-        raise fe.invalid_error("Binding", name, [fe.not_supported("target.kind", target.get("kind"), ["Node", "<empty>"])])
+        raise fe.invalid_error(
+            "Binding", name, [fe.not_supported("target.kind", target.get("kind"), ["Node", "<empty>"])]
+        )
     opts = params.write_options(req.query)
     now = rfc3339(e.store.env.now())
 
     def assign(cur: Obj) -> Obj:
         meta = cur.get("metadata") or {}
         if meta.get("deletionTimestamp"):
-            raise fe.conflict("pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host")
+            raise fe.conflict(
+                "pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host"
+            )
         assigned = (cur.get("spec") or {}).get("nodeName")
         if assigned:
             raise fe.conflict("pods/binding", name, f'pod {name} is already assigned to node "{assigned}"')
         new = copy.deepcopy(cur)
         new["spec"]["nodeName"] = node
-        conds = [c for c in (new.setdefault("status", {}).get("conditions") or []) if c.get("type") != "PodScheduled"]
-        conds.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now})
+        conds = [
+            c
+            for c in (new.setdefault("status", {}).get("conditions") or [])
+            if c.get("type") != "PodScheduled"
+        ]
+        conds.append(
+            {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
+        )
         new["status"]["conditions"] = conds
         return new
 
@@ -180,7 +209,9 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
             await e.store.env.storage.guaranteed_update(e.store.key(req.info.namespace, name), assign)
         except KeyNotFound:
             raise fe.not_found_error("pods", name) from None
-    return json_response(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, req)
+    return json_response(
+        201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, req
+    )
 
 
 async def kubelet_routed(e: Entry, req: Request) -> Response:
@@ -211,4 +242,6 @@ async def kubelet_routed(e: Entry, req: Request) -> Response:
         if not node:
             raise fe.bad_request(f"pod {req.info.name} does not have a host assigned")
         raise fe.StatusError(503, "ServiceUnavailable", f"no kubelet is serving node {node} yet")
-    raise fe.StatusError(503, "ServiceUnavailable", f"no endpoints available for {e.res.kind.lower()} {req.info.name!r}")
+    raise fe.StatusError(
+        503, "ServiceUnavailable", f"no endpoints available for {e.res.kind.lower()} {req.info.name!r}"
+    )

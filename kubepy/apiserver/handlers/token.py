@@ -45,14 +45,21 @@ async def create_token(e: Entry, req: Request, key: bytes) -> Response:
     seconds = spec.get("expirationSeconds") or DEFAULT_EXPIRATION
     if not isinstance(seconds, int) or seconds < MIN_EXPIRATION:
         raise fe.invalid_error(
-            "TokenRequest", req.info.name,
-            [fe.invalid("spec.expirationSeconds", seconds, "may not specify a duration less than 10 minutes")],
+            "TokenRequest",
+            req.info.name,
+            [
+                fe.invalid(
+                    "spec.expirationSeconds", seconds, "may not specify a duration less than 10 minutes"
+                )
+            ],
             "authentication.k8s.io",
         )
     if seconds > 2**32:
         raise fe.invalid_error(
-            "TokenRequest", req.info.name,
-            [fe.too_long("spec.expirationSeconds", seconds, 2**32)], "authentication.k8s.io",
+            "TokenRequest",
+            req.info.name,
+            [fe.too_long("spec.expirationSeconds", seconds, 2**32)],
+            "authentication.k8s.io",
         )
     audiences = spec.get("audiences") or [ISSUER]
     now = e.store.env.now()

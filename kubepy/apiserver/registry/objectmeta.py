@@ -68,6 +68,7 @@ def spec_changed(new: Obj, old: Obj) -> bool:
 
 def semantically_equal(a: Obj, b: Obj) -> bool:
     """Equal apart from resourceVersion and managedFields timestamps (a no-op write)."""
+
     def strip(o: Obj) -> Obj:
         m = dict(o.get("metadata") or {})
         m.pop("resourceVersion", None)

@@ -44,7 +44,7 @@ def build(res: Resource, label_selector: str, field_selector: str) -> tuple[Pred
     ok = supported_fields(res)
     for r in reqs:
         if r.field not in ok:
-            raise bad_request(f'field label not supported: {r.field}')
+            raise bad_request(f"field label not supported: {r.field}")
     name = next((r.value for r in reqs if r.field == "metadata.name" and r.op in ("=", "==")), None)
     if lsel is not None and lsel.empty:
         lsel = None

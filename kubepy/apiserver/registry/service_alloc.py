@@ -65,7 +65,9 @@ class ServiceAllocation(Hooks):
                         try:
                             ip = self.ips.allocate_next()
                         except AllocationError as e:
-                            raise self._invalid(svc, [fe.invalid("spec.clusterIPs", [], f"failed to allocate IP: {e}")]) from None
+                            raise self._invalid(
+                                svc, [fe.invalid("spec.clusterIPs", [], f"failed to allocate IP: {e}")]
+                            ) from None
                         taken_ips.append(ip)
                     elif ip not in old_ips:
                         try:
@@ -92,13 +94,17 @@ class ServiceAllocation(Hooks):
                         try:
                             np = self.ports.allocate_next()
                         except AllocationError as e:
-                            raise self._invalid(svc, [fe.invalid(f"spec.ports[{i}].nodePort", 0, str(e))]) from None
+                            raise self._invalid(
+                                svc, [fe.invalid(f"spec.ports[{i}].nodePort", 0, str(e))]
+                            ) from None
                         p["nodePort"] = np
                     else:
                         try:
                             self.ports.allocate(np)
                         except AllocationError as e:
-                            raise self._invalid(svc, [fe.invalid(f"spec.ports[{i}].nodePort", np, str(e))]) from None
+                            raise self._invalid(
+                                svc, [fe.invalid(f"spec.ports[{i}].nodePort", np, str(e))]
+                            ) from None
                     taken_ports.append(np)
                     seen[np] = i
         except BaseException:
