@@ -192,6 +192,10 @@ class EventCorrelator:
         return {**ev, "message": AGGREGATE_PREFIX + ev.get("message", "")}, key
 
 
+#: The last event-name stamp handed out in this process (client-go uses the wall clock's nanos).
+_LAST_NANOS = [0]
+
+
 class EventRecorder:
     """`await EventRecorder(client, "replication-controller", clock).event(rc, "Normal",
     "SuccessfulCreate", "Created pod: frontend-abcde")`."""
@@ -202,14 +206,14 @@ class EventRecorder:
         self.host = host
         self.clock = clock
         self.correlator = EventCorrelator(clock)
-        self._last_nanos = 0
 
     def make_event(self, obj: Obj, type: str, reason: str, message: str, **ref: str) -> Obj:
         """The Event as client-go's recorder builds it before correlation."""
         involved = object_reference(obj, **ref)
         now = self.clock.wall()
-        nanos = max(int(now.timestamp() * 1e9), self._last_nanos + 1)
-        self._last_nanos = nanos
+        # one sequence per process: recorders sharing a clock (kubelet and node controller in
+        # `kubepy up`) never name two events of one object alike
+        nanos = _LAST_NANOS[0] = max(int(now.timestamp() * 1e9), _LAST_NANOS[0] + 1)
         stamp = time_str(now)
         source = {"component": self.component}
         if self.host:

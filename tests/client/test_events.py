@@ -168,3 +168,14 @@ async def test_recording_failure_is_swallowed(client) -> None:
     rec = EventRecorder(client, "c", FakeClock())
     bad = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "Not_Valid"}}
     assert await rec.event(bad, "Normal", "R", "m") is None
+
+
+def test_two_recorders_never_name_two_events_alike():
+    from kubepy.client.clock import FakeClock
+    from kubepy.client.events import EventRecorder
+
+    clock = FakeClock()
+    a, b = EventRecorder(None, "a", clock), EventRecorder(None, "b", clock)  # type: ignore[arg-type]
+    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "uid": "n1"}}
+    names = {r.make_event(node, "Normal", "R", "m")["metadata"]["name"] for r in (a, b, a, b)}
+    assert len(names) == 4
