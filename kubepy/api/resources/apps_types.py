@@ -242,18 +242,7 @@ StatefulSetStatus = struct(
 RollingUpdateDaemonSet = struct(
     "io.k8s.api.apps.v1.RollingUpdateDaemonSet",
     "Parameters of a rolling update of a daemon set.",
-    maxUnavailable=f(
-        INT_OR_STRING,
-        "Pods that may be unavailable during an update, as a number or a percentage.",
-        proto=1,
-        pointer=True,
-    ),
-    maxSurge=f(
-        INT_OR_STRING,
-        "Pods that may be created above the desired count during an update, as a number or a percentage.",
-        proto=2,
-        pointer=True,
-    ),
+    dict(RollingUpdateDeployment.fields),  # the same two knobs, numbered alike
 )
 
 DaemonSetUpdateStrategy = struct(

@@ -14,7 +14,20 @@ from kubepy.api.resources.core_refs import (
     TypedLocalObjectReference,
 )
 from kubepy.api.resources.meta import LabelSelector, ObjectMeta
-from kubepy.api.schema import BOOL, INT32, INT64, QUANTITY, STRING, TIME, f, list_of, map_of, struct
+from kubepy.api.schema import (
+    BOOL,
+    INT32,
+    INT64,
+    QUANTITY,
+    STRING,
+    TIME,
+    Field,
+    Struct,
+    f,
+    list_of,
+    map_of,
+    struct,
+)
 
 HostPathVolumeSource = struct(
     "io.k8s.api.core.v1.HostPathVolumeSource",
@@ -536,12 +549,17 @@ Volume = struct(
     image=f(ImageVolumeSource, "Image or artifact mounted read-only.", proto=30, embed=2),
 )
 
-GlusterfsPersistentVolumeSource = struct(
+
+def _for_persistent_volume(base: Struct, name: str, description: str, **changed: Field) -> Struct:
+    """A PersistentVolume's source is its pod-volume twin with the secret reference made
+    namespaced (or one field added): the same fields, numbered alike, so it is derived."""
+    return struct(name, description, {**base.fields, **changed}, map_type=base.map_type)
+
+
+GlusterfsPersistentVolumeSource = _for_persistent_volume(
+    GlusterfsVolumeSource,
     "io.k8s.api.core.v1.GlusterfsPersistentVolumeSource",
     "A Glusterfs mount for a persistent volume.",
-    endpoints=f(STRING, "Endpoints object naming the Glusterfs servers.", required=True, proto=1),
-    path=f(STRING, "Glusterfs volume path.", required=True, proto=2),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=3),
     endpointsNamespace=f(
         STRING, "Namespace of the Endpoints object; defaults to the claim's.", proto=4, pointer=True
     ),
@@ -555,87 +573,53 @@ SecretReference = struct(
     namespace=f(STRING, "Namespace of the Secret.", proto=2),
 )
 
-RBDPersistentVolumeSource = struct(
+RBDPersistentVolumeSource = _for_persistent_volume(
+    RBDVolumeSource,
     "io.k8s.api.core.v1.RBDPersistentVolumeSource",
     "A Ceph RADOS block device for a persistent volume.",
-    monitors=f(list_of(STRING), "Ceph monitor addresses.", required=True, proto=1),
-    image=f(STRING, "Name of the RADOS image.", required=True, proto=2),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=3),
-    pool=f(STRING, "Storage pool name.", proto=4),
-    user=f(STRING, "User name to authenticate as.", proto=5),
-    keyring=f(STRING, "Path to the keyring for the user.", proto=6),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=7),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=8),
 )
 
-ISCSIPersistentVolumeSource = struct(
+ISCSIPersistentVolumeSource = _for_persistent_volume(
+    ISCSIVolumeSource,
     "io.k8s.api.core.v1.ISCSIPersistentVolumeSource",
     "An iSCSI disk for a persistent volume.",
-    targetPortal=f(STRING, "iSCSI target portal, host or host:port.", required=True, proto=1),
-    iqn=f(STRING, "iSCSI qualified name of the target.", required=True, proto=2),
-    lun=f(INT32, "Target logical unit number.", required=True, proto=3),
-    iscsiInterface=f(STRING, "iSCSI interface name; default is tcp.", proto=4),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=5),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=6),
-    portals=f(list_of(STRING), "Additional target portals for multipath.", proto=7),
-    chapAuthDiscovery=f(BOOL, "Use CHAP for iSCSI discovery.", proto=8),
-    chapAuthSession=f(BOOL, "Use CHAP for the iSCSI session.", proto=11),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=10),
-    initiatorName=f(STRING, "Custom iSCSI initiator name.", proto=12, pointer=True),
 )
 
-CinderPersistentVolumeSource = struct(
+CinderPersistentVolumeSource = _for_persistent_volume(
+    CinderVolumeSource,
     "io.k8s.api.core.v1.CinderPersistentVolumeSource",
     "An OpenStack Cinder volume for a persistent volume.",
-    volumeID=f(STRING, "Identifier of the volume in its storage system.", required=True, proto=1),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=2),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=3),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=4),
 )
 
-CephFSPersistentVolumeSource = struct(
+CephFSPersistentVolumeSource = _for_persistent_volume(
+    CephFSVolumeSource,
     "io.k8s.api.core.v1.CephFSPersistentVolumeSource",
     "A Ceph filesystem mount for a persistent volume.",
-    monitors=f(list_of(STRING), "Ceph monitor addresses.", required=True, proto=1),
-    path=f(STRING, "Root of the mount inside the Ceph filesystem.", proto=2),
-    user=f(STRING, "User name to authenticate as.", proto=3),
-    secretFile=f(STRING, "Path to the file holding the user's secret.", proto=4),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=5),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=6),
 )
 
-FlexPersistentVolumeSource = struct(
+FlexPersistentVolumeSource = _for_persistent_volume(
+    FlexVolumeSource,
     "io.k8s.api.core.v1.FlexPersistentVolumeSource",
     "A FlexVolume driver volume for a persistent volume.",
-    driver=f(STRING, "Name of the FlexVolume driver.", required=True, proto=1),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=2),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", proto=3),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=4),
-    options=f(map_of(STRING), "Extra driver options.", proto=5),
 )
 
-AzureFilePersistentVolumeSource = struct(
+AzureFilePersistentVolumeSource = _for_persistent_volume(
+    AzureFileVolumeSource,
     "io.k8s.api.core.v1.AzureFilePersistentVolumeSource",
     "An Azure File share for a persistent volume.",
-    secretName=f(STRING, "Name of the Secret to use.", required=True, proto=1),
-    shareName=f(STRING, "Azure file share name.", required=True, proto=2),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=3),
     secretNamespace=f(STRING, "Namespace of the Secret; defaults to the pod's.", proto=4, pointer=True),
 )
 
-ScaleIOPersistentVolumeSource = struct(
+ScaleIOPersistentVolumeSource = _for_persistent_volume(
+    ScaleIOVolumeSource,
     "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource",
     "A ScaleIO volume for a persistent volume.",
-    gateway=f(STRING, "Address of the ScaleIO API gateway.", required=True, proto=1),
-    system=f(STRING, "Name of the ScaleIO storage system.", required=True, proto=2),
     secretRef=f(SecretReference, "Secret holding the credentials for this volume.", required=True, proto=3),
-    sslEnabled=f(BOOL, "Use SSL to talk to the gateway.", proto=4),
-    protectionDomain=f(STRING, "ScaleIO protection domain.", proto=5),
-    storagePool=f(STRING, "ScaleIO storage pool.", proto=6),
-    storageMode=f(STRING, "ThickProvisioned or ThinProvisioned.", proto=7),
-    volumeName=f(STRING, "Name of the volume.", proto=8),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=9),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=10),
 )
 
 LocalVolumeSource = struct(
@@ -645,13 +629,10 @@ LocalVolumeSource = struct(
     fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=2, pointer=True),
 )
 
-StorageOSPersistentVolumeSource = struct(
+StorageOSPersistentVolumeSource = _for_persistent_volume(
+    StorageOSVolumeSource,
     "io.k8s.api.core.v1.StorageOSPersistentVolumeSource",
     "A StorageOS volume for a persistent volume.",
-    volumeName=f(STRING, "Name of the volume.", proto=1),
-    volumeNamespace=f(STRING, "Namespace of the volume in its storage system.", proto=2),
-    fsType=f(STRING, "Filesystem type to mount, such as ext4 or xfs.", proto=3),
-    readOnly=f(BOOL, "Mount read-only when true.", proto=4),
     secretRef=f(ObjectReference, "Secret holding the credentials for this volume.", proto=5),
 )
 
