@@ -70,7 +70,6 @@ async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
 
 def partial_lines(version: str) -> Callable[[object], bytes]:
     """Watch events carrying PartialObjectMetadata (client-go's metadata informers)."""
-    import orjson
 
     def line(ev: object) -> bytes:
         if ev.type in ("BOOKMARK", "ERROR"):  # type: ignore[attr-defined]
@@ -83,8 +82,6 @@ def partial_lines(version: str) -> Callable[[object], bytes]:
 
 def table_lines(e: Entry, req: Request, version: str) -> Callable[[object], bytes]:
     """Watch events whose objects are one-row Tables (kubectl get -w); columns on the first only."""
-    import orjson
-
     first = [True]
     include = table.include_object(req.query)
 

@@ -650,8 +650,6 @@ class Store:
     async def delete_collection(self, ns: str, lopts: ListOptions, dopts: DeleteOptions) -> ListPage:
         page = await self.list(ns, ListOptions(lopts.label_selector, lopts.field_selector))
         out: list[bytes] = []
-        import orjson
-
         for raw in page.items:
             name = orjson.loads(raw)["metadata"]["name"]
             try:
