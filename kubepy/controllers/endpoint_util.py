@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubepy.api.labels import selector_from_set
+from kubepy.api.labels import Selector, from_label_selector, selector_from_set
 from kubepy.controllers import pods as P
 
 Obj = dict[str, Any]
@@ -25,12 +25,26 @@ def is_headless(svc: Obj) -> bool:
 
 
 def selects(svc: Obj, pod: Obj) -> bool:
-    sel = service_selector(svc)
     return (
-        sel is not None
+        service_selector(svc) is not None
         and P.meta(svc).get("namespace") == P.meta(pod).get("namespace")
-        and selector_from_set(sel).matches(P.meta(pod).get("labels") or {})
+        and compiled_selector(svc).matches(P.meta(pod).get("labels") or {})
     )
+
+
+_compiled: dict[tuple[tuple[str, str], ...], Selector] = {}
+
+
+def compiled_selector(svc: Obj) -> Selector:
+    """The service's selector, compiled once per distinct label set (services share few); one
+    that selects nothing when it has none."""
+    items = tuple(sorted(((svc.get("spec") or {}).get("selector") or {}).items()))
+    sel = _compiled.get(items)
+    if sel is None:
+        if len(_compiled) >= 4096:  # a bound, not an LRU: selectors are few and long-lived
+            _compiled.clear()
+        sel = _compiled[items] = selector_from_set(dict(items)) if items else from_label_selector(None)
+    return sel
 
 
 def is_terminal(pod: Obj) -> bool:

@@ -10,7 +10,8 @@ selector are left alone (their Endpoints are written by hand).
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kubepy.client.cache import NAMESPACE_INDEX, DeletedFinalStateUnknown, key_of, split_key
@@ -39,33 +40,45 @@ def _address(svc: Obj, pod: Obj) -> Obj:
     return addr
 
 
-def build_subsets(svc: Obj, pods: list[Obj]) -> list[Obj]:
-    """The subsets of a service's Endpoints from its pods (syncService + RepackSubsets): addresses
-    grouped by the exact set of ports they serve, sorted by IP; ports sorted by name and number."""
+#: One pod's part of a service's Endpoints: (port-set key, resolved ports, address, ready).
+Entry = tuple[tuple[tuple[Any, ...], ...], list[Obj], Obj, bool]
+
+
+def pod_entry(svc: Obj, pod: Obj) -> Entry | None:
+    """Where a pod goes in the service's subsets; None when it is not in them."""
     spec = svc.get("spec") or {}
     tolerate = bool(spec.get("publishNotReadyAddresses"))
     ports = spec.get("ports") or []
+    if not U.should_be_in_endpoints(pod, tolerate):
+        return None
+    addr = _address(svc, pod)
+    if not ports:
+        if not U.is_headless(svc):
+            return None
+        resolved: list[Obj] = []
+    else:
+        resolved = []
+        for sp in ports:
+            number = U.find_port(pod, sp)
+            if number is not None:
+                resolved.append(U.endpoint_port(sp, number))
+        if not resolved:
+            return None
+    resolved.sort(key=lambda p: (p.get("name", ""), p["port"], p["protocol"]))
+    key = tuple(tuple(sorted(p.items())) for p in resolved)
+    return key, resolved, addr, tolerate or P.is_ready(pod)
+
+
+def assemble_subsets(entries: Iterable[Entry | None]) -> list[Obj]:
+    """Subsets from the pods' entries (in pod order): addresses grouped by the exact set of ports
+    they serve, sorted by IP; the ports of a group are its first pod's."""
     groups: dict[tuple[tuple[Any, ...], ...], tuple[list[Obj], list[Obj], list[Obj]]] = {}
-    for pod in pods:
-        if not U.should_be_in_endpoints(pod, tolerate):
+    for entry in entries:
+        if entry is None:
             continue
-        addr = _address(svc, pod)
-        if not ports:
-            if not U.is_headless(svc):
-                continue
-            resolved: list[Obj] = []
-        else:
-            resolved = []
-            for sp in ports:
-                number = U.find_port(pod, sp)
-                if number is not None:
-                    resolved.append(U.endpoint_port(sp, number))
-            if not resolved:
-                continue
-        resolved.sort(key=lambda p: (p.get("name", ""), p["port"], p["protocol"]))
-        key = tuple(tuple(sorted(p.items())) for p in resolved)
+        key, resolved, addr, is_ready = entry
         ready, not_ready, _ = groups.setdefault(key, ([], [], resolved))
-        (ready if tolerate or P.is_ready(pod) else not_ready).append(addr)
+        (ready if is_ready else not_ready).append(addr)
     out: list[Obj] = []
     for ready, not_ready, resolved in groups.values():
         subset: Obj = {}
@@ -78,6 +91,11 @@ def build_subsets(svc: Obj, pods: list[Obj]) -> list[Obj]:
         out.append(subset)
     out.sort(key=lambda s: _addr_key((s.get("addresses") or s.get("notReadyAddresses") or [{}])[0]))
     return out
+
+
+def build_subsets(svc: Obj, pods: list[Obj]) -> list[Obj]:
+    """The subsets of a service's Endpoints from its pods (syncService + RepackSubsets)."""
+    return assemble_subsets(pod_entry(svc, pod) for pod in pods)
 
 
 def _addr_key(a: Obj) -> tuple[str, str]:
@@ -121,14 +139,21 @@ def endpoint_labels(svc: Obj) -> dict[str, str]:
     return labels
 
 
+def ready_time(pod: Obj) -> str | None:
+    """The pod's last readiness change (None without a Ready condition)."""
+    c = P.ready_condition(pod)
+    return None if c is None else c.get("lastTransitionTime") or ""
+
+
 def trigger_time(svc: Obj, pods: list[Obj]) -> str:
     """When the newest change behind these endpoints happened: a selected pod's readiness
     change, or the service's creation (TriggerTimeTracker, simplified to the newest)."""
+    return newest_trigger(svc, (ready_time(p) for p in pods))
+
+
+def newest_trigger(svc: Obj, ready_times: Iterable[str | None]) -> str:
     times = [P.meta(svc).get("creationTimestamp") or ""]
-    for p in pods:
-        c = P.ready_condition(p)
-        if c is not None:
-            times.append(c.get("lastTransitionTime") or "")
+    times.extend(t for t in ready_times if t is not None)
     return max(times)
 
 
@@ -154,13 +179,27 @@ def _normalize(subsets: list[Obj] | None) -> list[Obj]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    pod: Obj
+    svc: Obj
+    entry: Entry | None
+    ready_time: str | None
+
+
 class EndpointsController(Controller):
     name = "endpoints-controller"
     workers = 5
 
-    def __init__(self, client: RESTClient, informers: SharedInformers, clock: Clock) -> None:
+    def __init__(
+        self, client: RESTClient, informers: SharedInformers, clock: Clock, *, batch_period: float = 0.0
+    ) -> None:
         super().__init__(clock)
         self.client = client
+        #: EndpointUpdatesBatchPeriod: pod changes reach the queue this much later (0: at once).
+        self.batch_period = batch_period
+        #: Per service, its selected pods' entries, kept while pod and service are unchanged.
+        self._entries: dict[str, dict[str, _Cached]] = {}
         self.services = informers.get(SERVICES)
         self.pods = informers.get(PODS)
         self.endpoints = informers.get(ENDPOINTS)
@@ -175,7 +214,7 @@ class EndpointsController(Controller):
 
     def _pod_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         for key in self._services_for(unwrap(obj)):
-            self.queue.add(key)
+            self.queue.add_after(key, self.batch_period)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         if P.meta(old).get("resourceVersion") == P.meta(new).get("resourceVersion"):
@@ -184,18 +223,37 @@ class EndpointsController(Controller):
         if P.meta(old).get("labels") != P.meta(new).get("labels"):
             keys |= set(self._services_for(old))
         for key in keys:
-            self.queue.add(key)
+            self.queue.add_after(key, self.batch_period)
 
     def _endpoints_deleted(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         key = key_of(obj) if isinstance(obj, dict) else obj.key
         if key in self.services.store:
             self.queue.add(key)
 
+    def _selected(self, key: str, svc: Obj, ns: str) -> list[_Cached]:
+        """The service's pods (in key order) with their entries, computed again only for a pod or
+        service version not seen before: a sync costs a lookup per unchanged pod."""
+        selector = U.compiled_selector(svc)
+        old = self._entries.get(key) or {}
+        fresh: dict[str, _Cached] = {}
+        store = self.pods.store
+        for pod_key in store.index_keys(NAMESPACE_INDEX, ns):
+            pod = store.get(pod_key)
+            if pod is None or not selector.matches(P.meta(pod).get("labels") or {}):
+                continue
+            c = old.get(pod_key)
+            if c is None or c.pod is not pod or c.svc is not svc:
+                c = _Cached(pod, svc, pod_entry(svc, pod), ready_time(pod))
+            fresh[pod_key] = c
+        self._entries[key] = fresh
+        return list(fresh.values())
+
     async def sync(self, key: Hashable) -> float | None:
         assert isinstance(key, str)
         ns, name = split_key(key)
         svc = self.services.store.get(key)
         if svc is None:
+            self._entries.pop(key, None)
             try:
                 await self.client.delete(ENDPOINTS, name, ns)
             except ApiError as e:
@@ -203,15 +261,18 @@ class EndpointsController(Controller):
                     raise
             return None
         if U.service_selector(svc) is None:
+            self._entries.pop(key, None)
             return None
-        pods = [p for p in self.pods.store.by_index(NAMESPACE_INDEX, ns) if U.selects(svc, p)]
-        subsets, truncated = truncate(build_subsets(svc, pods))
+        cached = self._selected(key, svc, ns)
+        subsets, truncated = truncate(assemble_subsets(c.entry for c in cached))
         labels = endpoint_labels(svc)
         current = self.endpoints.store.get(key)
         changed = current is None or _normalize(current.get("subsets")) != _normalize(subsets)
         old_annotations = (P.meta(current).get("annotations") or {}) if current is not None else {}
         annotations = endpoint_annotations(
-            old_annotations, truncated, trigger_time(svc, pods) if changed else None
+            old_annotations,
+            truncated,
+            newest_trigger(svc, (c.ready_time for c in cached)) if changed else None,
         )
         if current is not None:
             if (

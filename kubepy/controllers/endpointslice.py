@@ -11,7 +11,8 @@ ports, creates what is missing (generateName "<service>-") and deletes the rest.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kubepy.client.cache import NAMESPACE_INDEX, DeletedFinalStateUnknown, key_of, split_key
@@ -81,40 +82,65 @@ def slice_endpoint(svc: Obj, pod: Obj, ip: str, zone: str = "") -> Obj:
     return ep
 
 
-def desired_slices(
-    svc: Obj,
-    pods: list[Obj],
-    max_per_slice: int = MAX_ENDPOINTS_PER_SLICE,
-    zones: dict[str, str] | None = None,
+#: One pod's part of a service's slices: (port-set key, ports, endpoint).
+Entry = tuple[tuple[Any, ...], list[Obj], Obj]
+
+
+def pod_entry(svc: Obj, pod: Obj, addr_type: str, zone: str = "") -> Entry | None:
+    """Where a pod goes in the service's slices; None when it is in none."""
+    if not U.should_be_in_endpoints(pod, True):
+        return None
+    ip = pod_ip(pod, addr_type)
+    if not ip:
+        return None
+    ports = []
+    for sp in (svc.get("spec") or {}).get("ports") or ():
+        number = U.find_port(pod, sp)
+        if number is not None:
+            port = U.endpoint_port(sp, number)
+            port.setdefault("name", "")
+            ports.append(port)
+    ports.sort(key=lambda p: (p["name"], p["port"], p["protocol"]))
+    key = tuple(tuple(sorted(p.items())) for p in ports)
+    return key, ports, slice_endpoint(svc, pod, ip, zone)
+
+
+def assemble_slices(
+    entries: Iterable[Entry | None], max_per_slice: int = MAX_ENDPOINTS_PER_SLICE
 ) -> list[tuple[list[Obj], list[Obj]]]:
-    """(ports, endpoints) of every slice the service should have: endpoints grouped by the ports
-    they serve, sorted by address, cut into slices of at most `max_per_slice`. `zones` maps
-    node names to their topology.kubernetes.io/zone label."""
-    addr_type = address_type(svc)
+    """(ports, endpoints) per slice: endpoints grouped by the ports they serve (a group's ports
+    are its first pod's), sorted by address, cut into slices of at most `max_per_slice`."""
     groups: dict[tuple[Any, ...], tuple[list[Obj], list[Obj]]] = {}
-    for pod in pods:
-        if not U.should_be_in_endpoints(pod, True):
-            continue
-        ip = pod_ip(pod, addr_type)
-        if not ip:
-            continue
-        ports = []
-        for sp in (svc.get("spec") or {}).get("ports") or ():
-            number = U.find_port(pod, sp)
-            if number is not None:
-                port = U.endpoint_port(sp, number)
-                port.setdefault("name", "")
-                ports.append(port)
-        ports.sort(key=lambda p: (p["name"], p["port"], p["protocol"]))
-        key = tuple(tuple(sorted(p.items())) for p in ports)
-        zone = (zones or {}).get((pod.get("spec") or {}).get("nodeName") or "", "")
-        groups.setdefault(key, (ports, []))[1].append(slice_endpoint(svc, pod, ip, zone))
+    for entry in entries:
+        if entry is not None:
+            key, ports, ep = entry
+            groups.setdefault(key, (ports, []))[1].append(ep)
     out = []
     for _, (ports, eps) in sorted(groups.items()):
         eps.sort(key=lambda e: e["addresses"][0])
         for i in range(0, len(eps), max_per_slice):
             out.append((ports, eps[i : i + max_per_slice]))
     return out
+
+
+def desired_slices(
+    svc: Obj,
+    pods: list[Obj],
+    max_per_slice: int = MAX_ENDPOINTS_PER_SLICE,
+    zones: dict[str, str] | None = None,
+) -> list[tuple[list[Obj], list[Obj]]]:
+    """(ports, endpoints) of every slice the service should have. `zones` maps node names to
+    their topology.kubernetes.io/zone label."""
+    addr_type = address_type(svc)
+    return assemble_slices(
+        (
+            pod_entry(
+                svc, pod, addr_type, (zones or {}).get((pod.get("spec") or {}).get("nodeName") or "", "")
+            )
+            for pod in pods
+        ),
+        max_per_slice,
+    )
 
 
 def slice_labels(svc: Obj) -> dict[str, str]:
@@ -130,6 +156,14 @@ def slice_labels(svc: Obj) -> dict[str, str]:
     return labels
 
 
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    pod: Obj
+    svc: Obj
+    zone: str
+    entry: Entry | None
+
+
 class EndpointSliceController(Controller):
     name = "endpointslice-controller"
     workers = 5
@@ -141,9 +175,14 @@ class EndpointSliceController(Controller):
         clock: Clock,
         *,
         max_per_slice: int = MAX_ENDPOINTS_PER_SLICE,
+        batch_period: float = 0.0,
     ) -> None:
         super().__init__(clock)
         self.client = client
+        #: EndpointUpdatesBatchPeriod: pod changes reach the queue this much later (0: at once).
+        self.batch_period = batch_period
+        #: Per service, its selected pods' entries, kept while pod, service and zone are unchanged.
+        self._entries: dict[str, dict[str, _Cached]] = {}
         self.max_per_slice = max_per_slice
         self.services = informers.get(SERVICES)
         self.pods = informers.get(PODS)
@@ -163,19 +202,43 @@ class EndpointSliceController(Controller):
 
     def _pod_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         for key in self._services_for(unwrap(obj)):
-            self.queue.add(key)
+            self.queue.add_after(key, self.batch_period)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
         if P.meta(old).get("resourceVersion") == P.meta(new).get("resourceVersion"):
             return
         for key in self._services_for(new) | self._services_for(old):
-            self.queue.add(key)
+            self.queue.add_after(key, self.batch_period)
 
     def _slice_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         s = unwrap(obj)
         labels = P.meta(s).get("labels") or {}
         if labels.get(MANAGED_BY_LABEL) == MANAGED_BY and labels.get(SERVICE_NAME_LABEL):
             self.queue.add(f"{P.meta(s).get('namespace', '')}/{labels[SERVICE_NAME_LABEL]}")
+
+    def _zone(self, pod: Obj) -> str:
+        node_name = (pod.get("spec") or {}).get("nodeName")
+        node = self.nodes.store.get(node_name) if node_name else None
+        return ((P.meta(node).get("labels") or {}).get(ZONE_LABEL) or "") if node is not None else ""
+
+    def _entries_of(self, key: str, svc: Obj, ns: str, addr_type: str) -> list[Entry | None]:
+        """The service's pods' entries in key order, computed again only for a pod, service or
+        zone not seen before: a sync costs a lookup per unchanged pod."""
+        selector = U.compiled_selector(svc)
+        old = self._entries.get(key) or {}
+        fresh: dict[str, _Cached] = {}
+        store = self.pods.store
+        for pod_key in store.index_keys(NAMESPACE_INDEX, ns):
+            pod = store.get(pod_key)
+            if pod is None or not selector.matches(P.meta(pod).get("labels") or {}):
+                continue
+            zone = self._zone(pod)
+            c = old.get(pod_key)
+            if c is None or c.pod is not pod or c.svc is not svc or c.zone != zone:
+                c = _Cached(pod, svc, zone, pod_entry(svc, pod, addr_type, zone))
+            fresh[pod_key] = c
+        self._entries[key] = fresh
+        return [c.entry for c in fresh.values()]
 
     async def sync(self, key: Hashable) -> float | None:
         assert isinstance(key, str)
@@ -184,23 +247,18 @@ class EndpointSliceController(Controller):
         self.writer.check_fresh(key, ns)
         existing = self.writer.existing(ns, name)
         if svc is None:  # the garbage collector would do it too; do not wait for it
+            self._entries.pop(key, None)
+            self.writer.forget(key)
             await self.writer.delete(key, existing)
             return None
         if U.service_selector(svc) is None or P.meta(svc).get("deletionTimestamp"):
+            self._entries.pop(key, None)
             return None
-        pods = [p for p in self.pods.store.by_index(NAMESPACE_INDEX, ns) if U.selects(svc, p)]
-        zones = {}
-        for p in pods:
-            node_name = (p.get("spec") or {}).get("nodeName")
-            node = self.nodes.store.get(node_name) if node_name else None
-            zone = (P.meta(node).get("labels") or {}).get(ZONE_LABEL) if node is not None else None
-            if zone:
-                zones[node_name] = zone
         addr_type = address_type(svc)
         # a service without endpoints still gets one empty placeholder slice, without ports
         want = [
             Desired(addr_type, ports, eps)
-            for ports, eps in desired_slices(svc, pods, self.max_per_slice, zones)
+            for ports, eps in assemble_slices(self._entries_of(key, svc, ns, addr_type), self.max_per_slice)
         ]
         m = P.meta(svc)
         metadata = {

@@ -148,6 +148,7 @@ class EndpointSliceMirroringController(Controller):
         existing = self.writer.existing(ns, name)
         endpoints = self.endpoints.store.get(key)
         if endpoints is None or not should_mirror(endpoints, self.services.store.get(key)):
+            self.writer.forget(key)
             await self.writer.delete(key, existing)
             return None
         await self.writer.reconcile(key, existing, mirrored(endpoints), mirrored_metadata(endpoints))

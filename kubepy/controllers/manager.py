@@ -112,9 +112,15 @@ class ControllerManager:
             "replicationcontroller": lambda: ReplicationManager(c, informers, k, RC_KIND),
             "replicaset": lambda: ReplicationManager(c, informers, k, RS_KIND),
             "deployment": lambda: DeploymentController(c, informers, k),
-            "endpoint": lambda: EndpointsController(c, informers, k),
+            "endpoint": lambda: EndpointsController(
+                c, informers, k, batch_period=o.endpoint_updates_batch_period
+            ),
             "endpointslice": lambda: EndpointSliceController(
-                c, informers, k, max_per_slice=o.max_endpoints_per_slice
+                c,
+                informers,
+                k,
+                max_per_slice=o.max_endpoints_per_slice,
+                batch_period=o.endpointslice_updates_batch_period,
             ),
             "endpointslicemirroring": lambda: EndpointSliceMirroringController(c, informers, k),
             "namespace": lambda: NamespaceController(c, informers, k),

@@ -45,4 +45,8 @@ class ControllerManagerOptions:
     terminated_pod_gc_threshold: int = 12500
     #: --max-endpoints-per-slice
     max_endpoints_per_slice: int = 100
+    #: --endpoint-updates-batch-period, --endpointslice-updates-batch-period: a pod change syncs its
+    #: services this much later, so the pod changes meanwhile share one write (0: at once).
+    endpoint_updates_batch_period: float = 0.0
+    endpointslice_updates_batch_period: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from kubepy.controllers.base import Controller, unwrap
 from kubepy.controllers.claims import claim
 from kubepy.controllers.expectations import Expectations
 from kubepy.controllers.informers import SharedInformers
+from kubepy.controllers.podindex import PodIndex, is_available
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -51,14 +52,21 @@ class Kind:
     def api_version(self) -> str:
         return self.ref.api_version
 
-    def selector(self, owner: Obj) -> Selector:
+    def selector_source(self, owner: Obj) -> Any:
+        """What the selector is made from: an RC's label set (its template's labels when it has
+        none), a ReplicaSet's LabelSelector."""
         spec = owner.get("spec") or {}
         if self.ref.kind == "ReplicationController":
-            labels = spec.get("selector") or ((spec.get("template") or {}).get("metadata") or {}).get(
-                "labels"
-            )
-            return selector_from_set(labels or {}) if labels else from_label_selector(None)
-        return from_label_selector(spec.get("selector"))
+            return spec.get("selector") or ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+        return spec.get("selector")
+
+    def selector(self, owner: Obj) -> Selector:
+        return self.selector_of(self.selector_source(owner))
+
+    def selector_of(self, source: Any) -> Selector:
+        if self.ref.kind == "ReplicationController":
+            return selector_from_set(source) if source else from_label_selector(None)
+        return from_label_selector(source)
 
 
 RC_KIND = Kind(REPLICATIONCONTROLLERS, "replication-controller")
@@ -95,23 +103,53 @@ def pod_from_template(owner: Obj, kind: Kind) -> Obj:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template.get("spec") or {}}
 
 
+@dataclass(frozen=True, slots=True)
+class PodCounts:
+    """The pod counts of an owner's status."""
+
+    replicas: int
+    fully_labeled: int
+    ready: int
+    available: int
+
+
+def template_labels(owner: Obj) -> dict[str, str] | None:
+    return (((owner.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels")
+
+
+def min_ready_seconds(owner: Obj) -> int:
+    return int((owner.get("spec") or {}).get("minReadySeconds") or 0)
+
+
+def count_pods(owner: Obj, pods: list[Obj], now: datetime) -> PodCounts:
+    """The counts over a list of owned pods (the full scan the pod index spares the sync)."""
+    tl, min_ready = template_labels(owner), min_ready_seconds(owner)
+    return PodCounts(
+        replicas=len(pods),
+        fully_labeled=sum(1 for p in pods if P.labels_cover(P.meta(p).get("labels"), tl)),
+        ready=sum(1 for p in pods if P.is_ready(p)),
+        available=sum(1 for p in pods if P.is_available(p, min_ready, now)),
+    )
+
+
 def calculate_status(owner: Obj, pods: list[Obj], manage_error: str, now: datetime) -> Obj:
     """The owner's new status from the pods it owns (calculateStatus)."""
-    spec = owner.get("spec") or {}
-    template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
-    min_ready = int(spec.get("minReadySeconds") or 0)
+    return status_from_counts(owner, count_pods(owner, pods, now), manage_error, now)
+
+
+def status_from_counts(owner: Obj, counts: PodCounts, manage_error: str, now: datetime) -> Obj:
     status: Obj = dict(owner.get("status") or {})
     status.update(
-        replicas=len(pods),
-        fullyLabeledReplicas=sum(1 for p in pods if P.labels_cover(P.meta(p).get("labels"), template_labels)),
-        readyReplicas=sum(1 for p in pods if P.is_ready(p)),
-        availableReplicas=sum(1 for p in pods if P.is_available(p, min_ready, now)),
+        replicas=counts.replicas,
+        fullyLabeledReplicas=counts.fully_labeled,
+        readyReplicas=counts.ready,
+        availableReplicas=counts.available,
         observedGeneration=P.meta(owner).get("generation") or 0,
     )
     conditions = [c for c in status.get("conditions") or () if c.get("type") != "ReplicaFailure"]
     if manage_error:
         old = next((c for c in status.get("conditions") or () if c.get("type") == "ReplicaFailure"), None)
-        reason = "FailedCreate" if len(pods) < desired(owner) else "FailedDelete"
+        reason = "FailedCreate" if counts.replicas < desired(owner) else "FailedDelete"
         conditions.append(
             {
                 "type": "ReplicaFailure",
@@ -159,6 +197,13 @@ class ReplicationManager(Controller):
         self.owners = informers.get(kind.ref)
         self.pods = informers.get(PODS)
         self.watches(self.owners, self.pods)
+        #: Pod facts filed by controller uid, kept from the same events as the informer's store.
+        self.index = PodIndex()
+        self.pods.add_event_handler(
+            self.index.upsert,
+            lambda old, new: self.index.upsert(new),
+            lambda obj: self.index.delete(key_of(obj) if isinstance(obj, dict) else obj.key),
+        )
         self.owners.add_event_handler(self.enqueue, lambda old, new: self.enqueue(new), self._owner_deleted)
         self.pods.add_event_handler(self._pod_added, self._pod_updated, self._pod_deleted)
 
@@ -166,6 +211,8 @@ class ReplicationManager(Controller):
     def _owner_deleted(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         key = key_of(obj) if isinstance(obj, dict) else obj.key
         self.expectations.delete(key)
+        m = P.meta(unwrap(obj))
+        self.index.forget(m.get("namespace") or "", m.get("uid"))
         self.queue.add(key)
 
     def _resolve(self, namespace: str, cref: Obj | None) -> Obj | None:
@@ -248,18 +295,44 @@ class ReplicationManager(Controller):
             return None
         needs_sync = self.expectations.satisfied(key)
         ns, _ = split_key(key)
-        selector = self.kind.selector(owner)
-        active = [p for p in self.pods.store.by_index(NAMESPACE_INDEX, ns) if P.is_active(p)]
-        owned = await self.claim(owner, selector, active)
+        m = P.meta(owner)
+        deleting = bool(m.get("deletionTimestamp"))
+        source = self.kind.selector_source(owner)
+        view = self.index.view(
+            ns, m.get("uid"), source, lambda: self.kind.selector_of(source), template_labels(owner)
+        )
+        # The view as of now: pod events may change it while claim or manage await. Counts are
+        # copied; the pods themselves only when something reads them after an await (claim's
+        # patches, minReadySeconds), as listing 30,000 of them per sync is what the index saves.
+        count, fully_labeled, ready = len(view.matched), view.fully_labeled, view.ready
+        min_ready = min_ready_seconds(owner)
+        candidates = list(view.strays.values())
+        if not deleting:
+            candidates.extend(f for f in self.index.orphans(ns) if view.selector.matches(f.labels))
+        snapshot = list(view.matched.values()) if candidates or min_ready > 0 else None
+        candidates.sort(key=lambda f: f.key)
+        adopted = await self.claim(owner, view.selector, [f.pod for f in candidates]) if candidates else []
+
+        def owned() -> list[Obj]:
+            """Read before manage's first await: no snapshot means nothing awaited yet."""
+            return [f.pod for f in (view.matched.values() if snapshot is None else snapshot)] + adopted
+
         manage_error = ""
-        if needs_sync and not P.meta(owner).get("deletionTimestamp"):
-            manage_error = await self.manage(key, owner, owned)
+        if needs_sync and not deleting:
+            manage_error = await self.manage(key, owner, count + len(adopted), owned)
         now = self.clock.wall()
-        status = calculate_status(owner, owned, manage_error, now)
+        extra = count_pods(owner, adopted, now)
+        available = ready if snapshot is None else sum(1 for f in snapshot if is_available(f, min_ready, now))
+        counts = PodCounts(
+            replicas=count + extra.replicas,
+            fully_labeled=fully_labeled + extra.fully_labeled,
+            ready=ready + extra.ready,
+            available=available + extra.available,
+        )
+        status = status_from_counts(owner, counts, manage_error, now)
         fresh = await self.update_status(owner, status)
         if manage_error:
             raise RuntimeError(manage_error)
-        min_ready = int((owner.get("spec") or {}).get("minReadySeconds") or 0)
         st = (fresh or owner).get("status") or status
         if (
             min_ready > 0
@@ -289,13 +362,14 @@ class ReplicationManager(Controller):
         return P.meta(fresh).get("uid") == m.get("uid") and not P.meta(fresh).get("deletionTimestamp")
 
     # ---- creating and deleting ----------------------------------------------------------------
-    async def manage(self, key: str, owner: Obj, pods: list[Obj]) -> str:
-        """Create or delete the difference; an error message when some failed ("" otherwise)."""
-        diff = len(pods) - desired(owner)
+    async def manage(self, key: str, owner: Obj, count: int, pods: Callable[[], list[Obj]]) -> str:
+        """Create or delete the difference between `count` owned pods and spec.replicas; an error
+        message when some failed ("" otherwise). The pods are listed only to pick victims."""
+        diff = count - desired(owner)
         if diff < 0:
             return await self._create(key, owner, min(-diff, self.burst_replicas))
         if diff > 0:
-            return await self._delete(key, owner, pods, min(diff, self.burst_replicas))
+            return await self._delete(key, owner, pods(), min(diff, self.burst_replicas))
         return ""
 
     async def _create(self, key: str, owner: Obj, n: int) -> str:

@@ -9,7 +9,7 @@ the evaluators in quota.py; only resources named in spec.hard are reported.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from kubepy.client.cache import NAMESPACE_INDEX, DeletedFinalStateUnknown, split_key
@@ -44,6 +44,15 @@ def quota_usage(
     return total
 
 
+def charge(ref: ResourceRef, obj: Obj, compute_from_limits: bool = False) -> tuple[Any, ...]:
+    """All a quota reads of one object: its usage, and for a pod what the scopes test. An update
+    leaving it equal cannot change any quota's status (the replenishment filter)."""
+    usage = Q.object_usage(ref.plural, ref.group, obj, compute_from_limits)
+    if ref != PODS:
+        return (usage,)
+    return usage, (obj.get("spec") or {}).get("activeDeadlineSeconds") is not None, Q.is_best_effort(obj)
+
+
 def quota_status(quota: Obj, usage: Q.Usage) -> Obj:
     hard = dict((quota.get("spec") or {}).get("hard") or {})
     return {"hard": hard, "used": Q.used(hard, usage)}
@@ -71,16 +80,32 @@ class ResourceQuotaController(Controller):
         self.quotas = self.informers[RESOURCEQUOTAS]
         self.watches(*self.informers.values())
         self.quotas.add_event_handler(self.enqueue, self._quota_updated, None)
-        for inf in self.informers.values():
-            inf.add_event_handler(self._changed, lambda o, n: self._changed(n), self._changed)
+        for ref, inf in self.informers.items():
+            inf.add_event_handler(self._changed, self._updater(ref), self._changed)
+
+    def _updater(self, ref: ResourceRef) -> Callable[[Obj, Obj], None]:
+        def updated(old: Obj, new: Obj) -> None:
+            # a resync (the same object) re-drives every quota; an update only when it may
+            # change what a quota counts, as pod status updates are most of all events
+            if (
+                old is new
+                or ref == RESOURCEQUOTAS
+                or self._quotas_of(new)
+                and (charge(ref, old, self.compute_from_limits) != charge(ref, new, self.compute_from_limits))
+            ):
+                self._changed(new)
+
+        return updated
+
+    def _quotas_of(self, obj: Obj) -> list[Obj]:
+        return self.quotas.store.by_index(NAMESPACE_INDEX, P.meta(obj).get("namespace", ""))
 
     def _quota_updated(self, old: Obj, new: Obj) -> None:
         if (old.get("spec") or {}) != (new.get("spec") or {}) or not (new.get("status") or {}).get("used"):
             self.enqueue(new)
 
     def _changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
-        ns = P.meta(unwrap(obj)).get("namespace", "")
-        for q in self.quotas.store.by_index(NAMESPACE_INDEX, ns):
+        for q in self._quotas_of(unwrap(obj)):
             self.enqueue(q)
 
     async def run(self) -> None:

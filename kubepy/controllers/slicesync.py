@@ -41,6 +41,11 @@ def norm(value: Any) -> Any:
     return value
 
 
+def ports_key(ports: list[Obj]) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """A hashable form of normalized ports: equal keys for equal port lists."""
+    return tuple(tuple(sorted(p.items())) for p in norm(ports))
+
+
 def rv(obj: Obj | None) -> int:
     try:
         return int(P.meta(obj or {}).get("resourceVersion") or 0)
@@ -71,6 +76,27 @@ class SliceSync:
         self.slices = slices
         self.managed_by = managed_by
         self._written: dict[str, dict[str, int | None]] = {}
+        # norm() of what was compared last time, kept while the very same objects come back:
+        # an existing slice (by name) and the endpoints we built (per service, by identity).
+        self._slice_norms: dict[str, tuple[Obj, list[Obj]]] = {}
+        self._endpoint_norms: dict[str, dict[int, tuple[Obj, Obj]]] = {}
+
+    def _normed_slice(self, s: Obj) -> list[Obj]:
+        name = P.meta(s).get("name", "")
+        hit = self._slice_norms.get(name)
+        if hit is None or hit[0] is not s:
+            hit = self._slice_norms[name] = (s, norm(s.get("endpoints") or []))
+        return hit[1]
+
+    def _normed_endpoints(self, eps: list[Obj], old: dict[int, tuple[Obj, Obj]], seen: dict) -> list[Obj]:
+        out = []
+        for ep in eps:
+            hit = old.get(id(ep))
+            if hit is None or hit[0] is not ep:
+                hit = (ep, norm(ep))
+            seen[id(ep)] = hit
+            out.append(hit[1])
+        return out
 
     def existing(self, ns: str, service: str) -> list[Obj]:
         out = []
@@ -95,17 +121,16 @@ class SliceSync:
     ) -> None:
         """Make `existing` into `want`; `metadata` (namespace, generateName, labels, annotations,
         ownerReferences) is what every slice carries."""
-        unused = list(existing)
+        # the first unused slice of the same address type and ports, as a scan in order would find
+        by_ports: dict[tuple[Any, ...], list[Obj]] = {}
+        for s in existing:
+            by_ports.setdefault((s.get("addressType"), ports_key(s.get("ports") or [])), []).append(s)
+        unused = {id(s): s for s in existing}
+        old_norms, seen = self._endpoint_norms.get(key) or {}, {}
         writes = []
         for d in want:
-            match = next(
-                (
-                    s
-                    for s in unused
-                    if s.get("addressType") == d.address_type and norm(s.get("ports") or []) == norm(d.ports)
-                ),
-                None,
-            )
+            candidates = by_ports.get((d.address_type, ports_key(d.ports)))
+            match = candidates.pop(0) if candidates else None
             if match is None:
                 body = {
                     "apiVersion": "discovery.k8s.io/v1",
@@ -117,11 +142,11 @@ class SliceSync:
                 }
                 writes.append(self.client.create(ENDPOINTSLICES, body))
                 continue
-            unused.remove(match)
+            del unused[id(match)]
             m = P.meta(match)
             labels, annotations = metadata.get("labels") or {}, metadata.get("annotations") or {}
             if (
-                norm(match.get("endpoints") or []) != norm(d.endpoints)
+                self._normed_slice(match) != self._normed_endpoints(d.endpoints, old_norms, seen)
                 or (m.get("labels") or {}) != labels
                 or (m.get("annotations") or {}) != annotations
             ):
@@ -132,16 +157,22 @@ class SliceSync:
                         {**match, "metadata": meta, "endpoints": d.endpoints, "ports": d.ports},
                     )
                 )
+        self._endpoint_norms[key] = seen
         track = self._written.setdefault(key, {})
         for obj in await asyncio.gather(*writes):
             track[P.meta(obj).get("name", "")] = rv(obj)
-        await self.delete(key, unused)
+        await self.delete(key, list(unused.values()))
 
     async def delete(self, key: str, slices: list[Obj]) -> None:
         await asyncio.gather(*(self._delete(s) for s in slices))
         track = self._written.setdefault(key, {})
         for s in slices:
             track[P.meta(s).get("name", "")] = None
+            self._slice_norms.pop(P.meta(s).get("name", ""), None)
+
+    def forget(self, key: str) -> None:
+        """The service (or mirrored Endpoints) is gone: drop what was kept for comparing."""
+        self._endpoint_norms.pop(key, None)
 
     async def _delete(self, s: Obj) -> None:
         m = P.meta(s)

@@ -280,3 +280,35 @@ def test_annotations_mark_truncation_and_the_last_trigger() -> None:
     a = endpoint_annotations({"keep": "me"}, True, "t1")
     assert a == {"keep": "me", OVER_CAPACITY: "truncated", TRIGGER_TIME: "t1"}
     assert endpoint_annotations(a, False, None) == {"keep": "me", TRIGGER_TIME: "t1"}
+
+
+@pytest.mark.parametrize("kind", ["endpoints", "slices"])
+async def test_pod_changes_wait_the_batch_period_service_changes_do_not(client, informers, kind) -> None:
+    """EndpointUpdatesBatchPeriod: a pod change is synced after the period, so the pod changes
+    meanwhile share one sync; the service's own changes are synced at once."""
+    make = EndpointsController if kind == "endpoints" else EndpointSliceController
+    ctrl = make(client, informers, informers.clock, batch_period=2.0)
+    informers.start()
+    await informers.wait_for_sync()
+    await client.create(SERVICES, svc("web", {"app": "web"}))
+    await eventually_async(_true(lambda: len(ctrl.queue) == 2), "the service queued at once")
+    got = set()
+    while len(ctrl.queue):
+        got.add(await ctrl.queue.get())
+    assert got == {"default/kubernetes", "default/web"}
+    for key in got:
+        ctrl.queue.done(key)
+    for name in ("a", "b", "c"):
+        await client.create(PODS, pod(name, {"app": "web"}))
+    await eventually_async(_true(lambda: len(ctrl.pods.store) == 3), "pods in the cache")
+    assert (len(ctrl.queue), ctrl.queue.waiting()) == (0, 1)  # three changes, one delayed key
+    informers.clock.advance(2.5)
+    await eventually_async(_true(lambda: len(ctrl.queue) == 1), "the service queued after the period")
+    assert (await ctrl.queue.get(), ctrl.queue.waiting()) == ("default/web", 0)
+
+
+def _true(cond):
+    async def check() -> bool:
+        return bool(cond())
+
+    return check

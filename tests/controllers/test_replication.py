@@ -306,3 +306,65 @@ async def test_no_failure_reported_while_the_namespace_terminates(client, inform
     assert await ctrl.sync("going/frontend") is None  # no error to retry
     events, _ = await client.list_all(EVENTS, "going")
     assert [e for e in events if e["reason"] == "FailedCreate"] == []
+
+
+async def _rc_status(client) -> dict:
+    return (await client.get(REPLICATIONCONTROLLERS, "frontend", "default")).get("status") or {}
+
+
+async def test_ready_replicas_follow_pod_updates(client, informers) -> None:
+    """Counts kept from pod events (the pod index) follow a pod going ready and back."""
+    ctrl = ReplicationManager(client, informers, informers.clock, RC_KIND)
+    task = await run_controller(ctrl, informers)
+    try:
+        await client.create(REPLICATIONCONTROLLERS, rc(replicas=2))
+        await eventually_async(lambda: _count(client, 2), "2 pods")
+        first, second = _names(await _pods(client))
+
+        async def ready_is(n: int) -> bool:
+            s = await _rc_status(client)
+            return s.get("replicas") == 2 and s.get("readyReplicas", 0) == n
+
+        await set_pod_status(client, first, ready=True)
+        await eventually_async(lambda: ready_is(1), "readyReplicas 1")
+        await set_pod_status(client, second, ready=True)
+        await eventually_async(lambda: ready_is(2), "readyReplicas 2")
+        assert (await _rc_status(client)).get("availableReplicas") == 2
+        await set_pod_status(client, first, ready=False)
+        await eventually_async(lambda: ready_is(1), "readyReplicas back to 1")
+    finally:
+        await stop(task)
+
+
+async def test_changed_selector_releases_pods_that_stop_matching(client, informers) -> None:
+    """An RC's selector may change: its pods outside the new one are released, new ones made."""
+    ctrl = ReplicationManager(client, informers, informers.clock, RC_KIND)
+    task = await run_controller(ctrl, informers)
+    try:
+        await client.create(REPLICATIONCONTROLLERS, rc(replicas=1))
+        await eventually_async(lambda: _count(client, 1), "1 pod")
+        (old,) = _names(await _pods(client))
+        template = {**TEMPLATE, "metadata": {"labels": {"app": "frontend", "track": "canary"}}}
+        await client.patch(
+            REPLICATIONCONTROLLERS,
+            "frontend",
+            {"spec": {"selector": {"app": "frontend", "track": "canary"}, "template": template}},
+            "default",
+        )
+
+        async def released() -> bool:
+            p = await client.get(PODS, old, "default")
+            return not p["metadata"].get("ownerReferences")
+
+        await eventually_async(released, "release of the pod outside the new selector")
+        await eventually_async(lambda: _count(client, 1, "track=canary"), "a pod of the new selector")
+        await eventually_async(
+            lambda: _rc_fully_labeled(client, 1), "status counts only the new selector's pod"
+        )
+    finally:
+        await stop(task)
+
+
+async def _rc_fully_labeled(client, n: int) -> bool:
+    s = await _rc_status(client)
+    return s.get("replicas") == n and s.get("fullyLabeledReplicas") == n

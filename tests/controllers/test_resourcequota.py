@@ -134,3 +134,37 @@ def test_book_mode_counts_limits_as_cpu_and_memory() -> None:
     assert Q.pod_usage(pod)["memory"] == Fraction(64 * 2**20)
     assert Q.pod_usage(pod, compute_from_limits=True)["memory"] == Fraction(128 * 2**20)
     assert Q.pod_usage(pod, compute_from_limits=True)["cpu"] == Fraction(1)
+
+
+async def test_only_updates_that_change_a_charge_requeue_the_quota(client, informers) -> None:
+    """A pod's readiness changing leaves every quota as it was: no sync; going terminal frees
+    its charge: the quota is synced again (replenishment)."""
+    ctrl = ResourceQuotaController(client, informers, informers.clock, resync_period=0)
+    informers.start()
+    await informers.wait_for_sync()
+    quota = {"metadata": {"name": "q", "namespace": "default"}, "spec": {"hard": {"pods": "10"}}}
+    await client.create(RESOURCEQUOTAS, quota)
+    await client.create(PODS, pod("web"))
+    await eventually_async(_holds(lambda: len(ctrl.informers[PODS].store) == 1), "the pod cached")
+
+    async def drain() -> None:
+        while len(ctrl.queue):
+            ctrl.queue.done(await ctrl.queue.get())
+
+    await drain()
+    rv = (await set_pod_status(client, "web", ready=True))["metadata"]["resourceVersion"]
+    await eventually_async(
+        _holds(lambda: ctrl.informers[PODS].store.get("default/web")["metadata"]["resourceVersion"] == rv),
+        "the status update cached",
+    )
+    assert len(ctrl.queue) == 0
+    await set_pod_status(client, "web", ready=False, phase="Succeeded")
+    await eventually_async(_holds(lambda: len(ctrl.queue) == 1), "the quota queued")
+    assert await ctrl.queue.get() == "default/q"
+
+
+def _holds(cond):
+    async def check() -> bool:
+        return bool(cond())
+
+    return check
