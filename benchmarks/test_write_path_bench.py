@@ -3,12 +3,15 @@
 .venv/bin/pytest benchmarks/test_write_path_bench.py --benchmark-only -q
 
 The load script's CREATE line (benchmarks/load/run.py) is this path behind HTTP. On the 2-core
-development machine (shared, so expect noise) a small generateName Pod took, per call:
+development machine (shared, so expect noise) a small generateName Pod took, per call (medians;
+"before" is the tree before the write-path session of H3, measured in the same run):
 
-    Store.create, memory storage             ~170 us   (before the create fast path: ~300 us)
-    track_update, create (fast path)          ~28 us   (general comparison path: ~115 us)
-    track_update, update of one label         ~95 us
-    encode_fields, a Pod's set: cached ~2 us, uncached ~13 us
+    Store.create, memory storage             ~147 us   (before: ~264 us; earlier still ~300 us)
+    track_update, create                      ~11 us   (before: ~35 us; general path ~40 us)
+    track_update, update of one label         ~39 us   (before: ~97 us)
+    track_update, a kubelet status write      ~44 us   (compare_views ~21 us, filled copies ~28 us)
+    canonical_order of a Pod: ~9 us, afresh ~12 us; pod spec validation remembered ~2 us, afresh ~19 us
+    encode_fields, a Pod's set: cached ~2.5 us, uncached ~22 us
 """
 
 from __future__ import annotations
@@ -17,16 +20,22 @@ import asyncio
 import copy
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from kubepy.api import decode
 from kubepy.api.catalog import all_resources
+from kubepy.api.decode import canonical_order
+from kubepy.api.resource import Context
+from kubepy.api.validation.pod import validate_pod_spec
 from kubepy.apiserver.apply import manager as mgr
 from kubepy.apiserver.apply import updater
+from kubepy.apiserver.apply.compare import compare, compare_views, with_zero_structs
 from kubepy.apiserver.apply.fieldpath import _encode, encode_fields
 from kubepy.apiserver.apply.managed import Managed
-from kubepy.apiserver.apply.typed import node_of
+from kubepy.apiserver.apply.typed import json_copy, node_of
 from kubepy.apiserver.config import ServerConfig, StorageConfig
 from kubepy.apiserver.params import WriteOptions
 from kubepy.apiserver.server import APIServer
@@ -114,6 +123,73 @@ def test_track_update_update(benchmark: Any, created: dict) -> None:
     new = copy.deepcopy(old)
     new["metadata"]["labels"]["tier"] = "web"
     benchmark(lambda: mgr.track_update(old, new, manager="k", schema=PODS.schema, api_version="v1", now=NOW))
+
+
+def test_track_create(benchmark: Any, created: dict) -> None:
+    """What Store.create calls: in place, the field set remembered per object shape."""
+    benchmark(
+        lambda: mgr.track_create(
+            json_copy(created), manager="m", schema=PODS.schema, api_version="v1", now=NOW
+        )
+    )
+
+
+def _status_write(created: dict) -> tuple[dict, dict]:
+    old = mgr.track_update(None, created, manager="m", schema=PODS.schema, api_version="v1", now=NOW)
+    new = copy.deepcopy(old)
+    new["status"].update(
+        {
+            "phase": "Running",
+            "podIP": "10.1.0.5",
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": NOW}],
+            "containerStatuses": [
+                {"name": "c", "ready": True, "restartCount": 0, "state": {"running": {"startedAt": NOW}}}
+            ],
+        }
+    )
+    return old, new
+
+
+def test_track_update_status(benchmark: Any, created: dict) -> None:
+    """A kubelet's status write: only the status is compared (the rest is reset for /status)."""
+    old, new = _status_write(created)
+    benchmark(
+        lambda: mgr.track_update(
+            old, new, manager="kubelet", schema=PODS.schema, api_version="v1", now=NOW, subresource="status"
+        )
+    )
+
+
+def test_compare_views_status(benchmark: Any, created: dict) -> None:
+    old, new = _status_write(created)
+    node = node_of(PODS.schema)
+    benchmark(lambda: compare_views({"status": old["status"]}, {"status": new["status"]}, node))
+
+
+def test_compare_filled_copies_status(benchmark: Any, created: dict) -> None:
+    """What compare_views replaces: zero-filled copies of both sides, then the comparison."""
+    old, new = _status_write(created)
+    node = node_of(PODS.schema)
+    o, n = {"status": old["status"]}, {"status": new["status"]}
+    benchmark(lambda: compare(with_zero_structs(o, node), with_zero_structs(n, node), node))
+
+
+def test_canonical_order_pod(benchmark: Any, created: dict) -> None:
+    """Remembered top-level structs (spec, status): metadata alone is ordered afresh."""
+    benchmark(lambda: canonical_order(created, PODS.schema))
+
+
+def test_canonical_order_pod_afresh(benchmark: Any, created: dict) -> None:
+    benchmark(lambda: decode._orderer(PODS.schema)(created))
+
+
+def test_validate_pod_spec_remembered(benchmark: Any, created: dict) -> None:
+    ctx = Context(namespace="default", now=datetime.now(UTC))
+    benchmark(lambda: PODS.strategy.validate(created, ctx))
+
+
+def test_validate_pod_spec_afresh(benchmark: Any, created: dict) -> None:
+    benchmark(lambda: validate_pod_spec(created["spec"], "spec"))
 
 
 def test_encode_fields(benchmark: Any, created: dict) -> None:

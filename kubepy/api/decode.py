@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
+from kubepy.api.jsonkey import json_key
 from kubepy.api.schema import Field, ListOf, MapOf, Prim, Raw, Struct, Type
 
 _JSON_NAMES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
@@ -276,7 +279,7 @@ def strict_message(unknown: list[str], duplicates: list[str] | None = None) -> s
 def canonical_order(obj: dict[str, Any], schema: Struct) -> dict[str, Any]:
     """Reorder keys as Go would serialize the struct (kind, apiVersion, then field order), so
     `-o json` reads like Kubernetes' output; map keys are sorted as Go's encoder sorts them."""
-    out = _orderer(schema)(obj)
+    out = _kind_orderer(schema)(obj)
     head = {k: out[k] for k in ("kind", "apiVersion") if k in out}
     return {**head, **{k: v for k, v in out.items() if k not in head}}
 
@@ -335,6 +338,51 @@ def _keeps_zero(t: Struct, name: str, fd: Field) -> bool:
 #: Orderers per type, built once (schemas are immutable); each entry holds its type so its id
 #: is never reused while cached.
 _ORDERERS: dict[int, tuple[Any, Any]] = {}
+_KIND_ORDERERS: dict[int, tuple[Any, Any]] = {}
+#: distinct values remembered per top-level field of a kind
+REMEMBERED_ORDERS = 256
+
+
+def _kind_orderer(t: Struct) -> Any:
+    """The orderer of a kind, remembering its top-level structs but metadata: a spec is written
+    again unchanged by every status, label or heartbeat write of its object, and the objects of
+    one template share theirs, while metadata differs in every object and every revision."""
+    hit = _KIND_ORDERERS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    index = {k: i for i, k in enumerate(t.fields)}
+    plan: dict[str, tuple[int, Any]] = {}
+    for k, fd in t.fields.items():
+        sub = _orderer(fd.type)
+        if sub is not None and k != "metadata" and isinstance(fd.type, Struct):
+            sub = _remembered(sub)
+        plan[k] = (_omit_mode(t, k, fd), sub)
+    fn = _struct_orderer(index, plan)
+    _KIND_ORDERERS[id(t)] = (t, fn)
+    return fn
+
+
+def _remembered(order: Any) -> Any:
+    """`order`, answered from the JSON of its last REMEMBERED_ORDERS results: equal JSON in (key
+    order included) means an equal value, so an equal result, handed out as a fresh copy."""
+    seen: dict[bytes, bytes] = {}
+
+    def run(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return order(value)
+        key = json_key(value)
+        if key is None:
+            return order(value)
+        done = seen.get(key)
+        if done is not None:
+            return orjson.loads(done)
+        out = order(value)
+        if len(seen) >= REMEMBERED_ORDERS:
+            del seen[next(iter(seen))]
+        seen[key] = orjson.dumps(out)
+        return out
+
+    return run
 
 
 def _orderer(t: Type | None) -> Any:

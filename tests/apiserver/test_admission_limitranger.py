@@ -230,3 +230,38 @@ def test_plugin_checks_claim_updates_unless_the_claim_is_being_deleted() -> None
     )
     deleting = {"metadata": {"deletionTimestamp": "2026-01-01T00:00:00Z"}}
     plugin.validate(_attrs(UPDATE, claim, "persistentvolumeclaims", old=deleting))
+
+
+def test_plugin_reads_the_limit_ranges_once_per_request() -> None:
+    reads: list[str] = []
+
+    def ranges(ns: str) -> list[dict]:
+        reads.append(ns)
+        return [limit_range({"type": "Container", "default": {"cpu": "100m"}})]
+
+    plugin = LimitRanger(ranges)
+    a = _attrs(CREATE, pod(ctr("c")))
+    plugin.admit(a)
+    plugin.validate(a)
+    assert reads == ["ns"]
+    assert a.obj["spec"]["containers"][0]["resources"]["limits"] == {"cpu": "100m"}
+    plugin.validate(_attrs(CREATE, pod(ctr("c"))))  # another request reads them again
+    assert reads == ["ns", "ns"]
+
+
+def test_may_mutate_asks_each_admitting_plugin() -> None:
+    from kubepy.apiserver.admission import default_chain, may_mutate
+
+    chain = default_chain(lambda ns: [])
+    assert may_mutate(chain, _attrs(CREATE, pod(ctr())))
+    assert may_mutate(chain, _attrs(UPDATE, pod(ctr()), old=pod(ctr())))  # DefaultTolerationSeconds
+    assert not may_mutate(chain, _attrs(CREATE, {"metadata": {"name": "e"}}, resource="events"))
+    assert not may_mutate(chain, _attrs(UPDATE, pod(ctr()), subresource="status", old=pod(ctr())))
+
+    class Unknown:  # admits without saying what it touches: assumed to change anything
+        name = "Unknown"
+
+        def admit(self, attrs: Attributes) -> None:
+            return None
+
+    assert may_mutate([*chain, Unknown()], _attrs(CREATE, {"metadata": {}}, resource="events"))

@@ -19,6 +19,7 @@ from kubepy.api.catalog import all_resources
 from kubepy.api.schema import ListOf, MapOf, Prim, Struct, Type
 from kubepy.apiserver.apply import manager as mgr
 from kubepy.apiserver.apply import updater
+from kubepy.apiserver.apply.compare import compare, compare_views, with_zero_structs
 from kubepy.apiserver.apply.created import created_fields
 from kubepy.apiserver.apply.extract import field_set
 from kubepy.apiserver.apply.fieldpath import decode_fields, encode_fields, field_pe
@@ -171,7 +172,7 @@ def test_settle_skipping_equal_fields_changes_nothing(c: tuple[str, dict, dict, 
     long_managed = Managed(dict(owners.fields))
     real = updater._without_equal_fields
     try:
-        updater._without_equal_fields = lambda o, n, _node: (o, n)
+        updater._without_equal_fields = lambda o, n, _node, _reset=None: (o, n, False)
         long = updater.update(old, new, long_managed, "v1", node, reset)
     finally:
         updater._without_equal_fields = real
@@ -211,3 +212,115 @@ def test_track_update_on_create_matches_the_general_path(kind: str) -> None:
     )
     assert fast == mgr._store(long, managed)
     assert fast["metadata"]["managedFields"][0]["fieldsV1"]  # something is owned
+
+
+VOLATILE_META = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.sampled_from(["p-1", "p-2", "", None, {"z": 1}]),
+        "uid": st.sampled_from(["u1", "u2"]),
+        "creationTimestamp": st.sampled_from(["2026-01-01T00:00:00Z", None]),
+        "generation": st.sampled_from([1, 2]),
+        "managedFields": st.sampled_from(
+            [
+                [],
+                [{}],
+                "junk",
+                [
+                    {
+                        "manager": "kubectl",
+                        "operation": "Update",
+                        "apiVersion": "v1",
+                        "fieldsType": "FieldsV1",
+                        "fieldsV1": {"f:metadata": {"f:labels": {"f:x": {}}}},
+                    }
+                ],
+            ]
+        ),
+    },
+)
+
+
+def _old_create(obj: dict, requested: dict | None, res: Any, now: str) -> dict:
+    """What Store.create did before track_create: track the object, then take the managedFields
+    of the requested one when admission had changed it."""
+    kw = {"manager": "m", "schema": res.schema, "api_version": res.api_version, "now": now}
+    out = mgr.track_update(None, copy.deepcopy(obj), **kw)
+    if requested is not None:
+        owned = mgr.track_update(None, copy.deepcopy(requested), **kw)["metadata"]
+        out["metadata"].pop("managedFields", None)
+        if "managedFields" in owned:
+            out["metadata"]["managedFields"] = owned["managedFields"]
+    return out
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case(), VOLATILE_META, st.booleans())
+def test_track_create_equals_tracking_a_copy(
+    c: tuple[str, dict, frozenset], extra: dict, admitted: bool
+) -> None:
+    """In place, remembered per shape (the second call hits the cache), with or without a
+    requested object: the same object and bytes as the copying path."""
+    import orjson
+
+    kind, obj, _ = c
+    res = RES[kind]
+    obj["metadata"] = {**obj["metadata"], **extra} if isinstance(obj.get("metadata"), dict) else dict(extra)
+    requested = None
+    if admitted:  # admission added a label after the manager's request was recorded
+        requested = copy.deepcopy(obj)
+        obj["metadata"]["labels"] = {"admitted": "yes"}
+    now = "2026-01-01T00:00:00Z"
+    want = _old_create(obj, requested, res, now)
+    for _ in range(2):
+        got = mgr.track_create(
+            copy.deepcopy(obj),
+            manager="m",
+            schema=res.schema,
+            api_version=res.api_version,
+            now=now,
+            requested=copy.deepcopy(requested),
+        )
+        assert got == want
+        assert orjson.dumps(got) == orjson.dumps(want)
+
+
+def test_track_create_shape_cache_keeps_sets_apart() -> None:
+    """Objects differing only in owned content never share a cached set; ones differing only in
+    unowned metadata do."""
+    res = RES["Pod"]
+    kw = {"manager": "m", "schema": res.schema, "api_version": "v1", "now": "2026-01-01T00:00:00Z"}
+
+    def pod(name: str, label: str) -> dict:
+        return {"metadata": {"name": name, "uid": name, "labels": {label: "v"}}, "spec": {"containers": []}}
+
+    a, b, c = (mgr.track_create(pod(n, lb), **kw) for n, lb in (("a", "x"), ("b", "x"), ("c", "y")))
+    fields = [o["metadata"]["managedFields"][0]["fieldsV1"]["f:metadata"]["f:labels"] for o in (a, b, c)]
+    assert fields[0] == fields[1] and "f:x" in fields[0]
+    assert "f:y" in fields[2] and "f:x" not in fields[2]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(update_case())
+@example(("Pod", POD, {**POD, "spec": {}}, frozenset()))
+@example(("Pod", {"spec": None}, {"spec": {}}, frozenset()))
+@example(("Deployment", {"spec": {"template": {}}}, {"spec": "x"}, frozenset()))
+@example(
+    (
+        "Service",
+        {"spec": {"ports": [{"port": 80}, {"port": 80}]}},
+        {"spec": {"ports": [{"port": 80}]}},
+        frozenset(),
+    )
+)
+def test_compare_views_equals_comparing_filled_copies(c: tuple[str, dict, dict, frozenset]) -> None:
+    """The update's comparison fills Go's zero structs as it walks: same sets as filling first."""
+    kind, old, new, _ = c
+    node = node_of(RES[kind].schema)
+    before = (copy.deepcopy(old), copy.deepcopy(new))
+    want = compare(with_zero_structs(old, node), with_zero_structs(new, node), node)
+    assert compare_views(old, new, node) == want
+    assert compare_views(new, old, node) == compare(
+        with_zero_structs(new, node), with_zero_structs(old, node), node
+    )
+    assert (old, new) == before  # nothing is filled in place

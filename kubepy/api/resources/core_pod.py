@@ -18,6 +18,7 @@ from kubepy.api.resources.core_pod_defaults import default_pod, default_template
 from kubepy.api.resources.core_pod_types import PodSpec, PodStatus, PodTemplateSpec
 from kubepy.api.resources.meta import kind_struct
 from kubepy.api.schema import f
+from kubepy.api.validation.memo import remember_valid
 from kubepy.api.validation.names import is_dns1123_label
 from kubepy.api.validation.pod import (
     validate_pod_spec,
@@ -86,6 +87,9 @@ def _positive(value: Any) -> bool:
 
 
 # ---- strategy --------------------------------------------------------------------------------
+_validate_spec = remember_valid(validate_pod_spec)
+
+
 class PodStrategy(Strategy):
     has_status = True
     tracks_generation = True
@@ -108,10 +112,10 @@ class PodStrategy(Strategy):
         obj["status"] = status
 
     def validate(self, obj: Obj, ctx: Context) -> list[FieldError]:
-        return validate_pod_spec(obj.get("spec"), "spec")
+        return _validate_spec(obj.get("spec"), "spec")
 
     def validate_update(self, new: Obj, old: Obj, ctx: Context) -> list[FieldError]:
-        errs = validate_pod_spec(new.get("spec"), "spec")
+        errs = _validate_spec(new.get("spec"), "spec")
         return errs + validate_pod_spec_update(new.get("spec"), old.get("spec"), "spec")
 
     def warnings(self, obj: Obj, old: Obj | None) -> list[str]:

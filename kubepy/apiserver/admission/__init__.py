@@ -16,7 +16,18 @@ from kubepy.apiserver.admission.chain import (
     admit,
     default_chain,
     forbidden,
+    may_mutate,
     validate,
 )
 
-__all__ = ["CREATE", "UPDATE", "Attributes", "Plugin", "admit", "default_chain", "forbidden", "validate"]
+__all__ = [
+    "CREATE",
+    "UPDATE",
+    "Attributes",
+    "Plugin",
+    "admit",
+    "default_chain",
+    "forbidden",
+    "may_mutate",
+    "validate",
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kubepy.api import errors as fe
@@ -27,6 +27,9 @@ class Attributes:
     old: Obj | None = None
     subresource: str = ""
     dry_run: bool = False
+    #: what plugins looked up for this request, shared between its mutating and validating
+    #: phases (no await separates them, so the answer cannot change in between)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -65,6 +68,18 @@ def admit(plugins: Sequence[Any], attrs: Attributes) -> None:
         fn = getattr(p, "admit", None)
         if fn is not None:
             fn(attrs)
+
+
+def may_mutate(plugins: Sequence[Any], attrs: Attributes) -> bool:
+    """Whether the mutating phase could change this object: a plugin that admits is asked its
+    `mutates(attrs)`, and one that cannot tell is assumed to change it."""
+    for p in plugins:
+        if getattr(p, "admit", None) is None:
+            continue
+        fn = getattr(p, "mutates", None)
+        if fn is None or fn(attrs):
+            return True
+    return False
 
 
 def validate(plugins: Sequence[Any], attrs: Attributes) -> None:

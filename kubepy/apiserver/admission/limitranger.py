@@ -244,17 +244,27 @@ class LimitRanger:
             return False
         return not (attrs.old and (attrs.old.get("metadata") or {}).get("deletionTimestamp"))
 
+    def _ranges(self, attrs: Attributes) -> list[Obj]:
+        """The namespace's LimitRanges, read once per request."""
+        found = attrs.memo.get(self.name)
+        if found is None:
+            found = attrs.memo[self.name] = self.limit_ranges(attrs.namespace)
+        return found
+
+    def mutates(self, attrs: Attributes) -> bool:
+        return attrs.resource == "pods" and self._applies(attrs)
+
     def admit(self, attrs: Attributes) -> None:
-        if attrs.resource != "pods" or not self._applies(attrs):
+        if not self.mutates(attrs):
             return
-        for lr in self.limit_ranges(attrs.namespace):
+        for lr in self._ranges(attrs):
             apply_defaults(attrs.obj, lr)
 
     def validate(self, attrs: Attributes) -> None:
         if not self._applies(attrs):
             return
         check = pod_violations if attrs.resource == "pods" else claim_violations
-        for lr in self.limit_ranges(attrs.namespace):
+        for lr in self._ranges(attrs):
             msgs = check(lr, attrs.obj)
             if msgs:
                 raise forbidden(attrs, aggregate(msgs))

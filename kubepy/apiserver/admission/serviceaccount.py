@@ -13,8 +13,11 @@ MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
 class ServiceAccount:
     name = "ServiceAccount"
 
+    def mutates(self, attrs: Attributes) -> bool:
+        return attrs.is_pod() and attrs.operation == CREATE
+
     def admit(self, attrs: Attributes) -> None:
-        if not attrs.is_pod() or attrs.operation != CREATE:
+        if not self.mutates(attrs):
             return  # Kubernetes only mutates pods on create
         pod = attrs.obj
         if MIRROR_POD_ANNOTATION in ((pod.get("metadata") or {}).get("annotations") or {}):

@@ -37,8 +37,11 @@ class DefaultTolerationSeconds:
     def __init__(self, not_ready_seconds: int = DEFAULT_SECONDS, unreachable_seconds: int = DEFAULT_SECONDS):
         self.seconds = {NOT_READY: not_ready_seconds, UNREACHABLE: unreachable_seconds}
 
+    def mutates(self, attrs: Attributes) -> bool:
+        return attrs.is_pod()
+
     def admit(self, attrs: Attributes) -> None:
-        if not attrs.is_pod():  # create and update of the pod itself, never a subresource
+        if not self.mutates(attrs):  # create and update of the pod itself, never a subresource
             return
         spec = attrs.obj.setdefault("spec", {})
         current = spec.get("tolerations") or []

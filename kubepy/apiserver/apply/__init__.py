@@ -2,7 +2,7 @@
 manager), as pure functions over plain dicts."""
 
 from kubepy.apiserver.apply.conflicts import conflict_error
-from kubepy.apiserver.apply.manager import apply, reset_fields, track_update
+from kubepy.apiserver.apply.manager import apply, reset_fields, track_create, track_update
 from kubepy.apiserver.apply.names import (
     default_manager,
     manager_or_user_agent,
@@ -16,6 +16,7 @@ __all__ = [
     "default_manager",
     "manager_or_user_agent",
     "reset_fields",
+    "track_create",
     "track_update",
     "validate_field_manager",
     "validate_managed_fields",

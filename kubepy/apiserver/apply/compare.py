@@ -152,3 +152,116 @@ def _compare_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str, 
             if ll:
                 _compare(ll[0], MISSING, inner, p, acc)
             acc["added"].add(p)
+
+
+# ---- the same comparison over Go views, without building them ---------------------------------
+def compare_views(lhs: Any, rhs: Any, node: Node) -> Comparison:
+    """`compare(with_zero_structs(lhs), with_zero_structs(rhs))`, filling the zero structs and
+    null required lists only where the walk meets them: an update compares two whole objects, and
+    copying both to fill them cost more than the comparison itself."""
+    acc: dict[str, set[Path]] = {"added": set(), "modified": set(), "removed": set()}
+    _cmp_view(lhs, rhs, node, (), acc)
+    return Comparison(frozenset(acc["added"]), frozenset(acc["modified"]), frozenset(acc["removed"]))
+
+
+@lru_cache(maxsize=8192)
+def _plan(node: Node) -> dict[str, Node | None]:
+    return dict(zero_plan(node)) if node.kind == STRUCT else {}
+
+
+@lru_cache(maxsize=8192)
+def _keys_zero_filled(node: Node) -> bool:
+    """An associative list whose key fields are themselves filled in the Go view of an item."""
+    if node.kind != ASSOC:
+        return False
+    inner = item(node)
+    return inner.kind == STRUCT and any(k in _plan(inner) for k in node.keys)
+
+
+def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Path]]) -> None:
+    kind = node.kind
+    if kind == LEAF:
+        _leaf(lhs, rhs, path, acc)  # below a leaf the views are the values themselves
+        return
+    container = dict if kind in (STRUCT, MAP) else list
+    if _wrong_shape(lhs, container) or _wrong_shape(rhs, container):
+        # a filled dict equals nothing that is not a dict: the values decide as the views would
+        _leaf(lhs, rhs, path, acc)
+        return
+    lv, rv = _shape(lhs, container), _shape(rhs, container)
+    plan = _plan(node) if kind == STRUCT else None
+    if not lv and not rv and not (plan and (lv is not None or rv is not None)):
+        _leaf(lhs, rhs, path, acc)  # empty or null on both sides (a filled struct is not empty)
+        return
+    if container is dict:
+        keys = {**(lv or {}), **(rv or {})}
+        if plan:
+            keys.update(dict.fromkeys(plan))
+        for k in keys:
+            lc = _view_child(lv, k, plan)
+            rc = _view_child(rv, k, plan)
+            if lc is MISSING and rc is MISSING:
+                continue
+            sub = child(node, k)
+            if sub.kind == LEAF and lc is not MISSING and rc is not MISSING and _same_scalar(lc, rc):
+                continue  # most of a write's leaves: nothing to record, no call to make
+            _cmp_view(lc, rc, sub, path + (field_pe(k),), acc)
+    else:
+        _cmp_view_items(lv or [], rv or [], node, path, acc)
+    if lhs is MISSING:
+        acc["added"].add(path)
+    elif rhs is MISSING:
+        acc["removed"].add(path)
+
+
+_SCALARS = (str, int, float, type(None))
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    """json_equal's answer for two scalars of one type (bool is not in _SCALARS: True == 1)."""
+    return type(a) is type(b) and type(a) in _SCALARS and a == b
+
+
+def _view_child(v: dict | None, k: str, plan: dict[str, Node | None] | None) -> Any:
+    """Key `k` of a struct's Go view: the value, the zero it is filled with, or MISSING."""
+    if v is None:
+        return MISSING
+    c = v.get(k, MISSING)
+    if c is MISSING and plan and k in plan:
+        return None if plan[k] is None else {}  # {} is filled in turn when compared
+    return c
+
+
+def _view_index(items: list, node: Node) -> dict[str, list]:
+    out: dict[str, list] = {}
+    filled = _keys_zero_filled(node)
+    inner = item(node) if filled else None
+    for v in items:
+        try:
+            pe = item_pe(node, with_zero_structs(v, inner) if inner is not None else v)
+        except ValueError:
+            continue
+        out.setdefault(pe, []).append(v)
+    return out
+
+
+def _cmp_view_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str, set[Path]]) -> None:
+    lmap, rmap = _view_index(lhs, node), _view_index(rhs, node)
+    inner = item(node)
+    for pe in {**lmap, **rmap}:
+        ll, rl = lmap.get(pe, []), rmap.get(pe, [])
+        p = path + (pe,)
+        if len(ll) <= 1 and len(rl) <= 1:
+            _cmp_view(ll[0] if ll else MISSING, rl[0] if rl else MISSING, inner, p, acc)
+        elif len(ll) >= 2 and len(rl) >= 2:
+            lz = [with_zero_structs(v, inner) for v in ll]
+            if not json_equal(lz, [with_zero_structs(v, inner) for v in rl]):
+                acc["modified"].add(p)
+        elif len(ll) >= 2:
+            if rl:
+                _cmp_view(MISSING, rl[0], inner, p, acc)
+            acc["removed"].add(p)
+        else:
+            if ll:
+                _cmp_view(ll[0], MISSING, inner, p, acc)
+            acc["added"].add(p)

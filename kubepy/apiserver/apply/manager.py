@@ -11,6 +11,7 @@ from typing import Any
 
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
+from kubepy.api.jsonkey import json_key
 from kubepy.api.schema import Struct
 from kubepy.apiserver.apply import updater
 from kubepy.apiserver.apply.conflicts import conflict_error
@@ -74,12 +75,22 @@ def _body(obj: dict | None) -> dict:
     return out
 
 
+def _view(obj: dict | None) -> dict:
+    """`obj` without metadata.managedFields, sharing everything else with it: what a comparison
+    reads, and a result whose metadata alone is its own (nothing below is written)."""
+    if not obj:
+        return {}
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return dict(obj)
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
 def _store(obj: dict, managed: Managed) -> dict:
     entries = encode_managed(managed)
     meta = obj.setdefault("metadata", {})
-    if entries is None:
-        meta.pop("managedFields", None)
-    else:
+    meta.pop("managedFields", None)  # then appended, where track_update's copy has it
+    if entries is not None:
         meta["managedFields"] = entries
     return obj
 
@@ -131,12 +142,42 @@ def _credit_update(
     cap_update_managers(managed)
 
 
+#: Metadata never owned (STRIPPED) and different in every object: left out of a create's shape key.
+_VOLATILE = frozenset(("name", "uid", "creationTimestamp", "resourceVersion", "generation", "selfLink"))
+#: per kind (its node), so that kinds whose objects never repeat (Events) evict no Pod's shape
+_SHAPES: dict[Node, dict[tuple[FieldSet, bytes], FieldSet]] = {}
+_SHAPES_MAX = 256
+
+
+def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:
+    """created_fields(obj) - STRIPPED, remembered per object shape: the creates of one workload
+    (the pods of one controller, a client's repeated body) differ only in metadata no one owns,
+    so the JSON of the object without that metadata keys the set exactly."""
+    meta = obj.get("metadata")
+    shape = obj
+    if isinstance(meta, dict) and not _VOLATILE.isdisjoint(meta):
+        shape = {**obj, "metadata": {k: v for k, v in meta.items() if k not in _VOLATILE}}
+    raw = json_key(shape)
+    if raw is None:  # no exact key: walk it
+        return created_fields(obj, node, reset) - STRIPPED
+    key = (reset, raw)
+    shapes = _SHAPES.setdefault(node, {})
+    fs = shapes.get(key)
+    if fs is None:
+        # the volatile fields only add their own paths, all of them STRIPPED
+        fs = created_fields(shape, node, reset) - STRIPPED
+        if len(shapes) >= _SHAPES_MAX:
+            del shapes[next(iter(shapes))]
+        shapes[key] = fs
+    return fs
+
+
 def _created(
     obj: dict, manager: str, api_version: str, subresource: str, now: str, node: Node, reset: FieldSet
 ) -> Managed:
     """_credit_update from nothing live and nothing owned, in one walk (see created.py)."""
     managed = Managed()
-    fs = created_fields(obj, node, reset) - STRIPPED
+    fs = _created_set(obj, node, reset)
     if fs:
         ident = identity(manager or "unknown", UPDATE, api_version, subresource)
         managed.fields[ident] = Owned(fs, api_version, False)
@@ -156,7 +197,8 @@ def track_update(
     subresource: str = "",
     reset: FieldSet | None = None,
 ) -> dict:
-    """Record a create/update/patch by `manager`; returns a copy of `new` with managedFields.
+    """Record a create/update/patch by `manager`; returns `new` with managedFields (a new object
+    and metadata; what lies below is shared with `new`, which is not changed).
 
     managedFields sent with the write are kept when they decode (that is how clients edit them),
     `[]` or `[{}]` clears them, anything else falls back to the live object's. An existing object
@@ -164,14 +206,41 @@ def track_update(
     node = node_of(schema)
     reset = reset_fields(schema, subresource) if reset is None else reset
     managed = _decode_live_or_new(old, new, subresource != "")
-    result = _body(new)
+    result = _view(new)
     if old is None and not managed.fields and node.kind == STRUCT:
         return _store(result, _created(result, manager, api_version, subresource, now, node, reset))
-    live = _body(old)
+    live = _view(old)
     if not managed.fields and ((live.get("metadata") or {}).get("uid")):
         return result
     _credit_update(live, result, managed, manager, api_version, subresource, now, node, reset)
     return _store(result, managed)
+
+
+def track_create(
+    obj: dict,
+    *,
+    manager: str,
+    schema: Struct,
+    api_version: str,
+    now: str,
+    requested: dict | None = None,
+) -> dict:
+    """track_update(None, ...) for a create, without copying: sets `obj`'s managedFields in
+    place and returns `obj`. `requested` is the object the manager asked for when admission
+    changed it since (its fields are the ones owned); it is not changed."""
+    src = obj if requested is None else requested
+    meta = obj.setdefault("metadata", {})
+    src_meta = src.get("metadata")
+    node = node_of(schema)
+    if node.kind == STRUCT and not (isinstance(src_meta, dict) and "managedFields" in src_meta):
+        entries = encode_managed(_created(src, manager, api_version, "", now, node, reset_fields(schema, "")))
+    else:  # managedFields sent by the client: the long way
+        tracked = track_update(None, src, manager=manager, schema=schema, api_version=api_version, now=now)
+        entries = (tracked.get("metadata") or {}).get("managedFields")
+    meta.pop("managedFields", None)  # then appended, where track_update's copy has it
+    if entries is not None:
+        meta["managedFields"] = entries
+    return obj
 
 
 def _split_api_version(api_version: str) -> tuple[str, str] | None:

@@ -8,7 +8,7 @@ granular unless marked atomic, and Raw JSON is one atomic leaf.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -45,6 +45,14 @@ class Node:
     kind: str
     type: Type | None = None
     keys: tuple[str, ...] = ()
+    #: the hash, taken once: every lru_cache below hashes nodes on each call
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.kind, self.type, self.keys)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 LEAF_NODE = Node(LEAF)

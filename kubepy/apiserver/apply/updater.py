@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from kubepy.apiserver.apply.compare import Comparison, compare, with_zero_structs
+from kubepy.apiserver.apply.compare import Comparison, compare_views
 from kubepy.apiserver.apply.extract import ensure_named_members, field_set
 from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, iterate, recursive_difference
 from kubepy.apiserver.apply.managed import Managed, Owned
@@ -40,8 +40,10 @@ def _settle(
     old: Any, new: Any, managed: Managed, workflow: str, force: bool, node: Node, reset: FieldSet
 ) -> Comparison:
     """Updater.update: take changed fields from other managers (or refuse) and forget removed ones."""
-    old, new = _without_equal_fields(old, new, node)
-    cmp = compare(with_zero_structs(old, node), with_zero_structs(new, node), node).exclude(reset)
+    old, new, dropped = _without_equal_fields(old, new, node, reset)
+    cmp = compare_views(old, new, node)
+    if not dropped:
+        cmp = cmp.exclude(reset)
     changed = cmp.modified | cmp.added
     conflicts: dict[str, FieldSet] = {}
     for m, owned in managed.fields.items():
@@ -63,17 +65,21 @@ def _settle(
     return cmp
 
 
-def _without_equal_fields(old: Any, new: Any, node: Node) -> tuple[Any, Any]:
+def _without_equal_fields(old: Any, new: Any, node: Node, reset: FieldSet = EMPTY) -> tuple[Any, Any, bool]:
     """Both objects without the top-level fields they hold equal: an equal field compares to no
     change (absent from both, it zero-fills the same on both sides), and most writes touch one
-    field of many. Equal means equal JSON, key order included, which implies json_equal."""
+    field of many. Equal means equal JSON, key order included, which implies json_equal. A reset
+    top-level field goes too, since every change at or under it is excluded (a /status write
+    compares the status alone); the flag says whether that left nothing of `reset` to exclude."""
     if node.kind not in (STRUCT, MAP) or not isinstance(old, dict) or not isinstance(new, dict):
-        return old, new
-    same = [k for k, v in new.items() if k in old and _dumps(v) == _dumps(old[k])]
-    if not same:
-        return old, new
-    drop = set(same)
-    return {k: v for k, v in old.items() if k not in drop}, {k: v for k, v in new.items() if k not in drop}
+        return old, new, not reset
+    drop = {p[0][2:] for p in reset if len(p) == 1 and p[0].startswith("f:")}
+    dropped = len(drop) == len(reset)
+    drop.update(k for k, v in new.items() if k not in drop and k in old and _dumps(v) == _dumps(old[k]))
+    if not drop:
+        return old, new, dropped
+    kept_old = {k: v for k, v in old.items() if k not in drop}
+    return kept_old, {k: v for k, v in new.items() if k not in drop}, dropped
 
 
 def _dumps(v: Any) -> object:
@@ -88,7 +94,7 @@ def update(old: Any, new: Any, managed: Managed, api_version: str, node: Node, r
     """Updater.Update run for the anonymous current operation: other managers lose what this write
     changed or removed; the fields it set are returned for the caller to credit. Mutates `managed`."""
     cmp = _settle(old, new, managed, CURRENT, True, node, reset)
-    return recursive_difference(cmp.modified | cmp.added, reset)
+    return cmp.modified | cmp.added  # nothing at or under `reset` is left in it
 
 
 def apply(

@@ -10,6 +10,7 @@ import orjson
 
 from kubepy.api import errors as fe
 from kubepy.apiserver import apply as ssa
+from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.http import Request, decode_body
 from kubepy.apiserver.params import WriteOptions
 from kubepy.apiserver.patch import decode_patch_body, jsonpatch, mergepatch, strategic
@@ -119,7 +120,7 @@ async def _apply(e: Entry, req: Request, doc: Any, opts: WriteOptions, subresour
         if e.res.namespaced:
             body["metadata"].setdefault("namespace", req.info.namespace)
         new = ssa.apply(
-            copy.deepcopy(current) if current is not None else None,
+            json_copy(current) if current is not None else None,
             body,
             manager=opts.field_manager,
             force=opts.force,

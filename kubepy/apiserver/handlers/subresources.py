@@ -10,6 +10,7 @@ import orjson
 from kubepy.api import errors as fe
 from kubepy.api import labels
 from kubepy.apiserver import params
+from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.handlers.patching import JSON_PATCH, MERGE_PATCH, STRATEGIC, unsupported_patch
 from kubepy.apiserver.http import Request, Response, decode_body, json_response, raw_response
@@ -105,7 +106,7 @@ async def scale(e: Entry, req: Request) -> Response:
                 "autoscaling",
             )
         rv = (want.get("metadata") or {}).get("resourceVersion")
-        new = copy.deepcopy(current)
+        new = json_copy(current)
         if rv:
             new["metadata"]["resourceVersion"] = rv
         _set(new, e.res.scale.spec_replicas, replicas)
@@ -143,7 +144,7 @@ async def finalize(e: Entry, req: Request) -> Response:
     def mutate(current: Obj | None) -> Obj:
         if current is None:
             raise e.store._not_found(req.info.name)
-        new = copy.deepcopy(current)
+        new = json_copy(current)
         fins = (body.get("spec") or {}).get("finalizers")
         new.setdefault("spec", {})["finalizers"] = list(fins or [])
         if not fins:
@@ -188,7 +189,7 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
         assigned = (cur.get("spec") or {}).get("nodeName")
         if assigned:
             raise fe.conflict("pods/binding", name, f'pod {name} is already assigned to node "{assigned}"')
-        new = copy.deepcopy(cur)
+        new = cur  # guaranteed_update hands each attempt a fresh copy of its own
         new["spec"]["nodeName"] = node
         conds = [
             c
@@ -203,7 +204,7 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
 
     if opts.dry_run:
         item = await e.store.get(req.info.namespace, name)
-        assign(copy.deepcopy(item.obj))
+        assign(json_copy(item.obj))
     else:
         try:
             await e.store.env.storage.guaranteed_update(e.store.key(req.info.namespace, name), assign)

@@ -13,8 +13,17 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 
-def on_create(store: Store, obj: Obj, manager: str, now: str | None = None) -> Obj:
-    return on_update(store, None, obj, manager, "", now)
+def on_create(store: Store, obj: Obj, manager: str, now: str, requested: Obj | None = None) -> Obj:
+    """Sets `obj`'s managedFields in place (a create owns its object); `requested`: the object as
+    the manager asked for it, when admission has changed it since."""
+    return ssa.track_create(
+        obj,
+        manager=manager,
+        schema=store.res.schema,
+        api_version=store.res.api_version,
+        now=now,
+        requested=requested,
+    )
 
 
 def on_update(

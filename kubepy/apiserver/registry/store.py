@@ -9,7 +9,6 @@ guaranteed_update loop.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -306,7 +305,9 @@ class Store:
         self.strategy.default(obj)
         attrs = self._admission(admission.CREATE, ns, obj, None, "", opts)
         # Kubernetes records the manager's fields before admission: what plugins add is no one's
-        requested = json_copy(obj) if self.env.admission and not (trusted or applied) else None
+        requested = None
+        if not (trusted or applied) and admission.may_mutate(self.env.admission, attrs):
+            requested = json_copy(obj)
         if not trusted:
             admission.admit(self.env.admission, attrs)
         if requested == obj:
@@ -322,14 +323,15 @@ class Store:
             meta.pop("generation", None)
         self.strategy.prepare_for_create(obj, ctx)
         # A retry with another generated name starts again from the object as it is now; the
-        # first attempt needs no copy of its own.
-        base = json_copy(obj) if meta.get("generateName") and not meta.get("name") else None
+        # first attempt needs no copy of its own, and a retry is rare: keep the JSON to decode.
+        base = _snapshot(obj) if meta.get("generateName") and not meta.get("name") else None
         attempts = objectmeta.GENERATE_NAME_RETRIES if base is not None else 1
         for attempt in range(attempts):
             if base is not None:
                 if attempt:
-                    obj = json_copy(base)
+                    obj = base()
                     meta = obj["metadata"]
+                    attrs.memo.clear()  # storage was awaited: look again
                 meta["name"] = objectmeta.generate_name(meta["generateName"], self.env.suffix)
             errs = validate_object_meta(meta, self.res.namespaced, self.res.name_rule)
             if not trusted:
@@ -345,12 +347,7 @@ class Store:
                 warning_recorder.add(w)
             rollback = self.hooks.before_create(obj, opts.dry_run)
             if not applied:  # server-side apply already recorded its own ownership
-                obj = managed.on_create(self, obj, manager, now)
-                if requested is not None:
-                    owned = managed.on_create(self, json_copy(requested), manager, now)["metadata"]
-                    obj["metadata"].pop("managedFields", None)
-                    if "managedFields" in owned:
-                        obj["metadata"]["managedFields"] = owned["managedFields"]
+                obj = managed.on_create(self, obj, manager, now, requested)
             # holds its place in field order (non-empty, or omitempty drops it); storage stamps it
             obj["metadata"]["resourceVersion"] = "0"
             obj = canonical_order(obj, self.res.schema)
@@ -418,7 +415,7 @@ class Store:
             return stored if out is old else self._stored(out)  # an unchanged object writes nothing
 
         if opts.dry_run:
-            new = try_update(copy.deepcopy(current.obj))
+            new = try_update(json_copy(current.obj))
             for rb in rollbacks:
                 rb()
             new["metadata"]["resourceVersion"] = str(current.revision)
@@ -515,7 +512,9 @@ class Store:
         for w in self.strategy.warnings(new, old):
             warnings.append(w)
             warning_recorder.add(w)
-        if not objectmeta.semantically_equal(new, old):
+        # the base Hooks' before_update does nothing: no need to ask whether anything changed
+        hooked = type(self.hooks).before_update is not Hooks.before_update
+        if hooked and not objectmeta.semantically_equal(new, old):
             rollbacks.append(self.hooks.before_update(new, old, opts.dry_run))
         if not apply:
             new = managed.on_update(self, old, new, manager, subresource, rfc3339(ctx.now))
@@ -539,7 +538,7 @@ class Store:
         current = self._view(self.env.cache.get(key))
         if current is None:
             raise self._not_found(name)
-        obj = copy.deepcopy(current.obj)
+        obj = json_copy(current.obj)
         self._check_preconditions(obj, opts, name)
         meta = obj["metadata"]
         requested = opts.grace_period_seconds
@@ -624,7 +623,7 @@ class Store:
         now = self.env.now()
 
         def mark(cur: Obj) -> Obj:
-            new = copy.deepcopy(cur)
+            new = json_copy(cur)
             meta = new["metadata"]
             if opts.precondition_uid is not None and opts.precondition_uid != meta.get("uid"):
                 raise self._precondition_conflict(name, "uid", opts.precondition_uid, meta.get("uid", ""))
@@ -664,3 +663,14 @@ class Store:
 
 def _dumps(obj: Obj) -> bytes:
     return orjson.dumps(obj)
+
+
+def _snapshot(obj: Obj) -> Callable[[], Obj]:
+    """A way back to `obj` as it is now, for a rare retry: its JSON (far cheaper to take than a
+    copy), or a copy when orjson cannot write it (integers beyond 64 bits)."""
+    try:
+        raw = orjson.dumps(obj)
+    except TypeError:
+        kept = json_copy(obj)
+        return lambda: json_copy(kept)
+    return lambda: orjson.loads(raw)
