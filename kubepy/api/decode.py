@@ -54,7 +54,7 @@ def decode(obj: dict[str, Any], schema: Struct, normalize_quantity: Any = None) 
     """Prune unknown fields from `obj` in place and check JSON types; see DecodeResult."""
     res = DecodeResult()
     try:
-        _checker(schema, normalize_quantity)(obj)
+        _kind_checker(schema, normalize_quantity)(obj)
         return res  # clean: nothing unknown, every type right (the common case)
     except _Bail:
         pass
@@ -103,6 +103,57 @@ def _checker(t: Type, nq: Any) -> Any:
         fn = None
     _CHECKERS[key] = (t, nq, fn)
     return fn
+
+
+_KIND_CHECKERS: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+_CHANGING = frozenset(("metadata", "status"))
+#: distinct values remembered per top-level field of a kind
+REMEMBERED_CHECKS = 2048
+
+
+def _kind_checker(t: Struct, nq: Any) -> Any:
+    """The checker of a kind, remembering its top-level structs but metadata and status (new in
+    nearly every write): an update brings back the spec it read, and one template's objects share
+    theirs."""
+    key = (id(t), id(nq))
+    hit = _KIND_CHECKERS.get(key)
+    if hit is not None and hit[0] is t and hit[1] is nq:
+        return hit[2]
+    subs: dict[str, Any] = {}
+    for name, fd in t.fields.items():
+        sub = _checker(fd.type, nq)
+        if sub is not None and name not in _CHANGING and isinstance(fd.type, Struct):
+            sub = _remembered_check(sub)
+        subs[name] = sub
+    fn = _struct_checker(subs)
+    _KIND_CHECKERS[key] = (t, nq, fn)
+    return fn
+
+
+def _remembered_check(check: Any) -> Any:
+    """`check`, skipped for a value it passed before (the key is its JSON, so equal keys mean
+    equal values): the value it returned then, as fresh containers, or the value itself when
+    the check left it as it was. A bail is not remembered: the full walk reports it each time."""
+    seen: dict[bytes, bytes | None] = {}
+
+    def run(value: Any) -> Any:
+        if type(value) is not dict:
+            return check(value)
+        raw = json_key(value)
+        if raw is None:
+            return check(value)
+        if raw in seen:
+            out = seen[raw]
+            return value if out is None else orjson.loads(out)
+        result = check(value)
+        done = json_key(result)
+        if done is not None:
+            if len(seen) >= REMEMBERED_CHECKS:
+                del seen[next(iter(seen))]
+            seen[raw] = None if done == raw else done
+        return result
+
+    return run
 
 
 def _struct_checker(subs: dict[str, Any]) -> Any:

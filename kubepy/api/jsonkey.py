@@ -22,10 +22,23 @@ def json_key(value: Any) -> bytes | None:
 
 
 def _non_finite(v: Any) -> bool:
+    """Whether a float inside `v` is NaN or infinite: a loop, not a call per leaf, since every pod
+    (a null lastProbeTime) and every Event (a null eventTime) comes this way."""
     if isinstance(v, float):
         return not math.isfinite(v)
     if isinstance(v, dict):
-        return any(_non_finite(x) for x in v.values())
-    if isinstance(v, list):
-        return any(_non_finite(x) for x in v)
+        items: Any = v.values()
+    elif isinstance(v, list):
+        items = v
+    else:
+        return False
+    for x in items:
+        t = type(x)
+        if t is str or t is int or t is bool or x is None:
+            continue
+        if t is float:
+            if not math.isfinite(x):
+                return True
+        elif _non_finite(x):
+            return True
     return False

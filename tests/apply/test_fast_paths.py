@@ -324,3 +324,49 @@ def test_compare_views_equals_comparing_filled_copies(c: tuple[str, dict, dict, 
         with_zero_structs(new, node), with_zero_structs(old, node), node
     )
     assert (old, new) == before  # nothing is filled in place
+
+
+@st.composite
+def nested_update_case(draw: st.DrawFn) -> tuple[str, dict, dict]:
+    """An old object and a copy of it changed at one place deep inside (as a status or label write
+    changes it): the comparison meets equal subtrees beside the change, and subtrees only one
+    side has."""
+    kind, old, _ = draw(case())
+    new = copy.deepcopy(old)
+    parent: Any = new
+    for _ in range(draw(st.integers(0, 6))):
+        keys = list(parent) if isinstance(parent, dict) else list(range(len(parent)))
+        nested = [k for k in keys if isinstance(parent[k], (dict, list)) and parent[k]]
+        if not nested:
+            break
+        parent = parent[draw(st.sampled_from(nested))]
+    if isinstance(parent, dict):
+        key = draw(st.sampled_from([*parent, "name", "labels", "x"]))
+        if draw(st.booleans()) and key in parent:
+            del parent[key]
+        else:
+            parent[key] = draw(
+                st.sampled_from([0, 1, True, "y", None, {}, [], {"name": "z"}, [{"name": "c"}]])
+            )
+    elif isinstance(parent, list):
+        if draw(st.booleans()):
+            parent.append(copy.deepcopy(parent[0]) if parent and draw(st.booleans()) else {"name": "n"})
+        elif parent:
+            parent.pop(draw(st.integers(0, len(parent) - 1)))
+    return kind, old, new
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested_update_case())
+@example(("Pod", {"spec": {"x": {"a": True}}}, {"spec": {"x": {"a": 1}}}))
+@example(
+    ("ConfigMap", {"metadata": {"labels": {"a": "1"}}}, {"metadata": {"labels": {"a": "1"}, "name": "n"}})
+)
+def test_compare_views_skips_equal_subtrees_and_walks_added_ones_alike(c: tuple[str, dict, dict]) -> None:
+    """compare_views passes over subtrees equal on both sides and reads a subtree missing on one
+    side in created.py's closed form: the sets of comparing the filled copies all the way."""
+    kind, old, new = c
+    node = node_of(RES[kind].schema)
+    for lhs, rhs in ((old, new), (new, old), ({}, new), (old, {})):
+        want = compare(with_zero_structs(lhs, node), with_zero_structs(rhs, node), node)
+        assert compare_views(lhs, rhs, node) == want

@@ -18,7 +18,7 @@ from kubepy.api.resources.core_pod_defaults import default_pod, default_template
 from kubepy.api.resources.core_pod_types import PodSpec, PodStatus, PodTemplateSpec
 from kubepy.api.resources.meta import kind_struct
 from kubepy.api.schema import f
-from kubepy.api.validation.memo import remember_valid
+from kubepy.api.validation.memo import remember_valid, remember_valid_update
 from kubepy.api.validation.names import is_dns1123_label
 from kubepy.api.validation.pod import (
     validate_pod_spec,
@@ -88,6 +88,7 @@ def _positive(value: Any) -> bool:
 
 # ---- strategy --------------------------------------------------------------------------------
 _validate_spec = remember_valid(validate_pod_spec)
+_validate_spec_update = remember_valid_update(validate_pod_spec_update)
 
 
 class PodStrategy(Strategy):
@@ -116,7 +117,7 @@ class PodStrategy(Strategy):
 
     def validate_update(self, new: Obj, old: Obj, ctx: Context) -> list[FieldError]:
         errs = _validate_spec(new.get("spec"), "spec")
-        return errs + validate_pod_spec_update(new.get("spec"), old.get("spec"), "spec")
+        return errs + _validate_spec_update(new.get("spec"), old.get("spec"), "spec")
 
     def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
         """WarningsOnCreate: a pod name that is not a DNS label makes an odd hostname."""

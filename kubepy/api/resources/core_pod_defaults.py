@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from kubepy.api import quantity as q
+from kubepy.api.remember import remember_in_place
 
 Obj = dict[str, Any]
 
@@ -242,10 +243,14 @@ def default_template(template: Obj | None) -> None:
 
 
 def default_pod(pod: Obj) -> None:
-    """SetDefaults_Pod: PodSpec defaults, requests from limits, enableServiceLinks, host ports."""
+    """SetDefaults_Pod: PodSpec defaults, requests from limits, enableServiceLinks, host ports
+    (all of them in the spec, and read from it alone: remembered per spec)."""
     spec = pod.setdefault("spec", {})
-    if not isinstance(spec, dict):
-        return
+    if isinstance(spec, dict):
+        _default_pod_spec(spec)
+
+
+def _default_pod_spec_once(spec: Obj) -> None:
     default_pod_spec(spec)
     for key in ("initContainers", "containers"):
         for c in spec.get(key) or []:
@@ -262,3 +267,6 @@ def default_pod(pod: Obj) -> None:
     if spec.get("hostNetwork"):
         _host_network_ports(spec.get("containers") or [])
         _host_network_ports(spec.get("initContainers") or [])
+
+
+_default_pod_spec = remember_in_place(_default_pod_spec_once, 2048)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from kubepy.api.schema import ListOf, Struct
 from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, field_pe, recursive_difference
 from kubepy.apiserver.apply.typed import (
@@ -180,6 +182,13 @@ def _keys_zero_filled(node: Node) -> bool:
 
 def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Path]]) -> None:
     kind = node.kind
+    if lhs is MISSING:
+        # everything on the right is added: created.py's closed form of this walk
+        _created.added(rhs, node, path, None, acc["added"])
+        return
+    if rhs is MISSING:  # the same walk, mirrored: everything on the left is removed
+        _created.added(lhs, node, path, None, acc["removed"])
+        return
     if kind == LEAF:
         _leaf(lhs, rhs, path, acc)  # below a leaf the views are the values themselves
         return
@@ -203,8 +212,11 @@ def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Pat
             if lc is MISSING and rc is MISSING:
                 continue
             sub = child(node, k)
-            if sub.kind == LEAF and lc is not MISSING and rc is not MISSING and _same_scalar(lc, rc):
-                continue  # most of a write's leaves: nothing to record, no call to make
+            if lc is not MISSING and rc is not MISSING:
+                if sub.kind == LEAF and _same_scalar(lc, rc):
+                    continue  # most of a write's leaves: nothing to record, no call to make
+                if _same_json(lc, rc):
+                    continue  # an untouched subtree: equal views compare to no change
             _cmp_view(lc, rc, sub, path + (field_pe(k),), acc)
     else:
         _cmp_view_items(lv or [], rv or [], node, path, acc)
@@ -220,6 +232,17 @@ _SCALARS = (str, int, float, type(None))
 def _same_scalar(a: Any, b: Any) -> bool:
     """json_equal's answer for two scalars of one type (bool is not in _SCALARS: True == 1)."""
     return type(a) is type(b) and type(a) in _SCALARS and a == b
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Two containers with the same JSON (type, key order and all), whose views are then equal:
+    `==` turns most unequal pairs away in C, the JSON tells True from 1 where `==` cannot."""
+    if type(a) is not type(b) or type(a) not in (dict, list) or a != b:
+        return False
+    try:
+        return orjson.dumps(a) == orjson.dumps(b)
+    except TypeError:  # integers beyond 64 bits: walk them
+        return False
 
 
 def _view_child(v: dict | None, k: str, plan: dict[str, Node | None] | None) -> Any:
@@ -252,6 +275,8 @@ def _cmp_view_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str,
         ll, rl = lmap.get(pe, []), rmap.get(pe, [])
         p = path + (pe,)
         if len(ll) <= 1 and len(rl) <= 1:
+            if ll and rl and _same_json(ll[0], rl[0]):
+                continue  # an item left as it was
             _cmp_view(ll[0] if ll else MISSING, rl[0] if rl else MISSING, inner, p, acc)
         elif len(ll) >= 2 and len(rl) >= 2:
             lz = [with_zero_structs(v, inner) for v in ll]
@@ -265,3 +290,7 @@ def _cmp_view_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str,
             if ll:
                 _cmp_view(ll[0], MISSING, inner, p, acc)
             acc["added"].add(p)
+
+
+# last: created.py builds on this module (read as an attribute, so either may be imported first)
+from kubepy.apiserver.apply import created as _created  # noqa: E402

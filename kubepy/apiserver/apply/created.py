@@ -83,7 +83,7 @@ def _template(v: Any, info: _Info, path: Path, rt: Trie | None, out: set[Path]) 
             else:
                 _template(x, _info(sub), p, srt, out)
         else:
-            _added(x, children.get(k, other), p, srt, out)
+            added(x, children.get(k, other), p, srt, out)
 
 
 def _null_list(v: Any, node: Node, path: Path, rt: Trie | None, out: set[Path]) -> None:
@@ -96,8 +96,9 @@ def _null_list(v: Any, node: Node, path: Path, rt: Trie | None, out: set[Path]) 
         out.add(path)
 
 
-def _added(v: Any, node: Node, path: Path, rt: Trie | None, out: set[Path]) -> None:
-    """Left side: absent; everything on the right is added, this path included."""
+def added(v: Any, node: Node, path: Path, rt: Trie | None, out: set[Path]) -> None:
+    """Left side: absent; everything on the right is added, this path included (compare_views'
+    walk from a missing left side, which calls it)."""
     if node.kind != LEAF:
         _children_added(v, _info(node), path, rt, out)
     out.add(path)
@@ -132,7 +133,7 @@ def _added_child(k: str, x: Any, node: Node, path: Path, rt: Trie | None, out: s
         srt = rt.get(pe)
         if srt is not None and "." in srt:
             return
-    _added(x, node, path + (pe,), srt, out)
+    added(x, node, path + (pe,), srt, out)
 
 
 def _items_added(items: list, info: _Info, path: Path, rt: Trie | None, out: set[Path]) -> None:
@@ -153,6 +154,6 @@ def _items_added(items: list, info: _Info, path: Path, rt: Trie | None, out: set
             if srt is not None and "." in srt:
                 continue
         if len(vs) == 1:
-            _added(vs[0], inner, path + (pe,), srt, out)
+            added(vs[0], inner, path + (pe,), srt, out)
         else:
             out.add(path + (pe,))  # duplicates are one added element, not looked into

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
+from kubepy.api.jsonkey import json_key
 from kubepy.apiserver.apply.fieldpath import FieldSet, decode_fields, encode_fields, go_json
 
 APPLY, UPDATE = "Apply", "Update"
@@ -51,8 +53,16 @@ def identity(manager: str, operation: str, api_version: str, subresource: str = 
     return go_json(d, sort_keys=False)
 
 
+@lru_cache(maxsize=4096)
 def describe(ident: str) -> dict[str, str]:
+    """The entry fields an identity names (shared: callers read it, never change it)."""
     return orjson.loads(ident)
+
+
+#: Entries decoded before, by their JSON: every write reads every entry of the object again, and
+#: all but the writer's own are as the last write left them. Oldest go first past the cap.
+_ENTRIES: dict[bytes, tuple[str, Owned, str | None]] = {}
+_ENTRIES_MAX = 4096
 
 
 def decode_managed(entries: Any) -> Managed:
@@ -63,28 +73,43 @@ def decode_managed(entries: Any) -> Managed:
     if not isinstance(entries, list):
         raise ValueError("managedFields must be a list")
     for i, e in enumerate(entries):
-        if not isinstance(e, dict):
-            raise ValueError(f"managed fields entry {i} must be an object")
-        op = e.get("operation")
-        if op not in (APPLY, UPDATE):
-            raise ValueError("operation must be `Apply` or `Update`")
-        if not e.get("apiVersion"):
-            raise ValueError("apiVersion must not be empty")
-        ftype = e.get("fieldsType") or ""
-        if ftype == "":
-            raise ValueError(f"missing fieldsType in managed fields entry {i}")
-        if ftype != "FieldsV1":
-            raise ValueError(f'invalid fieldsType "{ftype}" in managed fields entry {i}')
-        ident = identity(e.get("manager") or "", op, e["apiVersion"], e.get("subresource") or "")
-        try:
-            fs = decode_fields(e.get("fieldsV1") or {})
-        except ValueError as err:
-            raise ValueError(f"error decoding versioned set: error decoding set: {err}") from None
-        out.fields[ident] = Owned(fs, e["apiVersion"], op == APPLY)
-        out.times[ident] = e.get("time")
+        raw = json_key(e) if isinstance(e, dict) else None
+        hit = _ENTRIES.get(raw) if raw is not None else None
+        if hit is None:
+            hit = _decode_entry(i, e)
+            if raw is not None:
+                if len(_ENTRIES) >= _ENTRIES_MAX:
+                    del _ENTRIES[next(iter(_ENTRIES))]
+                _ENTRIES[raw] = hit
+        ident, owned, t = hit
+        out.fields[ident] = owned
+        out.times[ident] = t
     return out
 
 
+def _decode_entry(i: int, e: Any) -> tuple[str, Owned, str | None]:
+    """Entry `i`: its identity, field set and time (a pure function of the entry)."""
+    if not isinstance(e, dict):
+        raise ValueError(f"managed fields entry {i} must be an object")
+    op = e.get("operation")
+    if op not in (APPLY, UPDATE):
+        raise ValueError("operation must be `Apply` or `Update`")
+    if not e.get("apiVersion"):
+        raise ValueError("apiVersion must not be empty")
+    ftype = e.get("fieldsType") or ""
+    if ftype == "":
+        raise ValueError(f"missing fieldsType in managed fields entry {i}")
+    if ftype != "FieldsV1":
+        raise ValueError(f'invalid fieldsType "{ftype}" in managed fields entry {i}')
+    ident = identity(e.get("manager") or "", op, e["apiVersion"], e.get("subresource") or "")
+    try:
+        fs = decode_fields(e.get("fieldsV1") or {})
+    except ValueError as err:
+        raise ValueError(f"error decoding versioned set: error decoding set: {err}") from None
+    return ident, Owned(fs, e["apiVersion"], op == APPLY), e.get("time")
+
+
+@lru_cache(maxsize=4096)
 def _seconds(t: str | None) -> int:
     if not t:
         return 0

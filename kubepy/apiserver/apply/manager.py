@@ -7,6 +7,7 @@ merge itself), flattened into two pure functions over plain dicts with the clock
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from kubepy.api import errors as fe
@@ -55,6 +56,7 @@ STRIPPED: FieldSet = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)
 def reset_fields(schema: Struct, subresource: str) -> FieldSet:
     """Fields a write through `subresource` cannot change, so never owns: status for the main
     resource, everything but status for /status (the generic form of strategies' GetResetFields)."""

@@ -144,6 +144,10 @@ def item_pe(node: Node, value: Any) -> str:
             raise ValueError("associative list with keys may not have a null element")
         if not isinstance(value, dict):
             raise ValueError("associative list with keys may not have non-map elements")
+        if len(node.keys) == 1:  # most lists: one key, a name or a number
+            v = value.get(node.keys[0])
+            if type(v) is str or type(v) is int:
+                return _one_key_pe(node.keys[0], v)
         keys: dict[str, Any] = {}
         for k in node.keys:
             if k in value:
@@ -166,6 +170,11 @@ def item_pe(node: Node, value: Any) -> str:
     if value is None:
         raise ValueError("associative list without keys has an element that's an explicit null")
     return value_pe(value)
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _one_key_pe(key: str, value: str | int) -> str:
+    return key_pe({key: value})
 
 
 def json_equal(a: Any, b: Any) -> bool:

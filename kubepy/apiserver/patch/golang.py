@@ -127,9 +127,13 @@ def go_quote(s: str) -> str:
 
 
 def copy_tree(v: Any) -> Any:
-    """Deep copy of a decoded JSON tree; far cheaper than copy.deepcopy for dicts, lists, scalars."""
+    """Deep copy of a decoded JSON tree; far cheaper than copy.deepcopy for dicts, lists, scalars
+    (which are shared, with no call per leaf)."""
     if isinstance(v, dict):
-        return {k: copy_tree(x) for k, x in v.items()}
+        return {k: copy_tree(x) if isinstance(x, _CONTAINERS) else x for k, x in v.items()}
     if isinstance(v, list):
-        return [copy_tree(x) for x in v]
+        return [copy_tree(x) if isinstance(x, _CONTAINERS) else x for x in v]
     return v
+
+
+_CONTAINERS = (dict, list)
