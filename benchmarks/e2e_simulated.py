@@ -1,9 +1,11 @@
 """End-to-end benchmark (issue 4): a whole `kubepy up --nodes N` cluster, one RC scaled to --pods.
 
     .venv/bin/python benchmarks/e2e_simulated.py [--nodes 1000] [--pods 30000]
-        [--kubelets in-process|separate] [--no-events] [--timeout 3600]
+        [--kubelets in-process|separate] [--no-events] [--storage-backend lmdb|memory]
+        [--timeout 3600]
 
-It starts the cluster (memory storage, a free loopback port), waits for N Ready nodes, creates an
+It starts the cluster (LMDB storage by default, as `kubepy up` runs; --storage-backend memory for
+the in-memory twin; a free loopback port), waits for N Ready nodes, creates an
 RC with 0 replicas, watches its pods, then scales it to --pods and waits until all are Running.
 It prints pods/s (pods / time from the scale request to the last pod seen Running) and pod
 startup latency p50/p90/p99, measured as the density e2e test of Kubernetes does: from the pod's
@@ -217,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--no-events", action="store_true", help="kubelets record no Events (needs --kubelets separate)"
     )
+    p.add_argument(
+        "--storage-backend",
+        choices=("lmdb", "memory"),
+        default="lmdb",
+        help="the apiserver's storage (default lmdb, the default of kubepy up)",
+    )
     p.add_argument("--timeout", type=float, default=3600.0)
     ns = p.parse_args(argv)
     if ns.no_events and ns.kubelets != "separate":
@@ -226,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kubepy-e2e-") as tmp:
         work = Path(tmp)
         in_up = ns.nodes if ns.kubelets == "in-process" else 0
-        up_args = ["--nodes", str(in_up), "--storage-backend", "memory", "--port", str(port)]
+        up_args = ["--nodes", str(in_up), "--storage-backend", ns.storage_backend, "--port", str(port)]
         procs = [spawn(["_up", *up_args, "--data-dir", str(work / "data")], work / "up.log")]
         try:
             with httpx.Client(base_url=url, timeout=60.0) as http:
@@ -236,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
                 if ns.kubelets == "separate":
                     events = "no-events" if ns.no_events else "events"
                     procs.append(spawn(["_kubelets", url, str(ns.nodes), events], work / "kubelets.log"))
-                print(f"kubepy up: {ns.nodes} nodes ({ns.kubelets} kubelets), scaling {RC} to {ns.pods} pods")
+                print(
+                    f"kubepy up: {ns.nodes} nodes ({ns.kubelets} kubelets), {ns.storage_backend} storage,"
+                    f" scaling {RC} to {ns.pods} pods"
+                )
                 figures = measure(http, ns.nodes, ns.pods, ns.timeout)
         except BaseException:
             for log_name in ("up.log", "kubelets.log"):
@@ -249,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for proc in reversed(procs):
                 stop(proc)
+    print(f"{'storage_backend':>24}: {ns.storage_backend}")
     for key, value in figures.items():
         print(f"{key:>24}: {value:.3f}")
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kubepy import cli, kubeconfig
+from kubepy import cli, kubeconfig, run
 from kubepy import log as klog
 from kubepy.run import Component, supervise
 
@@ -399,3 +399,16 @@ def test_client_request_logging_only_at_high_verbosity():
     log.setup(6)
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.INFO
     log.setup(0)
+
+
+def test_components_run_with_a_tuned_collector() -> None:
+    """run.run freezes what exists at start and collects the young generation less often (a
+    fresh interpreter: the collector's settings are process-wide)."""
+    code = (
+        "import gc; from kubepy import run\n"
+        "before = gc.get_threshold()\n"
+        "run.tune_gc()\n"
+        "print(before[0], gc.get_threshold()[0], gc.get_threshold()[1:] == before[1:], gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["700", str(run.GC_YOUNG_THRESHOLD), "True", "True"]

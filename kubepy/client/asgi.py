@@ -4,6 +4,10 @@ httpx's own ASGITransport waits for the app to finish before returning, so a wat
 finishes) would hang. Here the response returns as soon as headers are sent and the body arrives
 chunk by chunk; closing it tells the app the client went away (http.disconnect), as a socket would.
 Used by tests and by `kubepy up` to talk to an apiserver living in the same process.
+
+`call` is the lean path for a request known not to stream (every verb but watch): the app runs in
+the caller's task and the answer is collected in a list — no httpx Request/Response, no task,
+queue or event per request. The app sees the same scope, headers and body either way.
 """
 
 from __future__ import annotations
@@ -16,6 +20,27 @@ from typing import Any
 import httpx
 
 _END = object()
+_DISCONNECT = {"type": "http.disconnect"}
+
+
+class Reply:
+    """A complete in-process answer: what RESTClient reads of an httpx.Response."""
+
+    __slots__ = ("status_code", "headers", "content")
+
+    def __init__(self, status_code: int, headers: list[tuple[bytes, bytes]], content: bytes) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(errors="replace")
+
+    def header(self, name: str) -> str | None:
+        """The first value of header `name` (lower case), as httpx's headers.get."""
+        key = name.encode()
+        return next((v.decode("latin-1") for k, v in self.headers if k.lower() == key), None)
 
 
 class _Body(httpx.AsyncByteStream):
@@ -49,22 +74,106 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         self.app = app
         self.client = client
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        scope = {
+    def _scope(
+        self,
+        method: str,
+        path: str,
+        raw_path: bytes,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        host: str,
+        port: int,
+    ) -> dict[str, Any]:
+        return {
             "type": "http",
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
-            "method": request.method,
-            "headers": [(k.lower(), v) for k, v in request.headers.raw],
-            "scheme": request.url.scheme,
-            "path": request.url.path,
-            "raw_path": request.url.raw_path.split(b"?")[0],
-            "query_string": request.url.query,
-            "server": (request.url.host, request.url.port or 80),
+            "method": method,
+            "headers": headers,
+            "scheme": "http",
+            "path": path,
+            "raw_path": raw_path,
+            "query_string": query,
+            "server": (host, port),
             "client": self.client,
             "root_path": "",
         }
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        raw_path: bytes,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        server: tuple[str, int],
+    ) -> Reply:
+        """One non-streaming request, the app run inline; `headers` lower-cased as ASGI has them.
+        Fails as handle_async_request would: the app's own error before it answered, ReadError after."""
+        scope = self._scope(method, path, raw_path, query, headers, *server)
+        # the request "travels": the loop runs other tasks first, as it would while a socket sends,
+        # so a caller issuing requests back to back never starves the watch streams and informers
+        await asyncio.sleep(0)
+        status = 0
+        out_headers: list[tuple[bytes, bytes]] = []
+        parts: list[bytes] = []
+        done = False
+        request_sent = False
+        finished: asyncio.Future[None] | None = None
+
+        async def receive() -> dict[str, Any]:
+            nonlocal request_sent, finished
+            if not request_sent:
+                request_sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            if not done:  # as a socket: the client "leaves" once it has the whole answer
+                if finished is None:
+                    finished = asyncio.get_running_loop().create_future()
+                await finished
+            return _DISCONNECT
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status, out_headers, done
+            kind = message["type"]
+            if kind == "http.response.start":
+                if not status:
+                    status = message["status"]
+                    out_headers = list(message.get("headers") or [])
+            elif kind == "http.response.body":
+                if done:
+                    raise OSError("client disconnected")
+                chunk = message.get("body")
+                if chunk:
+                    parts.append(chunk)
+                if not message.get("more_body"):
+                    done = True
+                    if finished is not None and not finished.done():
+                        finished.set_result(None)
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            if not status:
+                raise
+            raise httpx.ReadError(str(exc)) from exc
+        if not status:
+            raise RuntimeError("the app returned without a response")
+        return Reply(status, out_headers, parts[0] if len(parts) == 1 else b"".join(parts))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        url = request.url
+        scope = self._scope(
+            request.method,
+            url.path,
+            url.raw_path.split(b"?")[0],
+            url.query,
+            [(k.lower(), v) for k, v in request.headers.raw],
+            url.host,
+            url.port or 80,
+        )
+        scope["scheme"] = url.scheme
         chunks: asyncio.Queue[Any] = asyncio.Queue()
         started: asyncio.Future[tuple[int, list[tuple[bytes, bytes]]]] = (
             asyncio.get_running_loop().create_future()

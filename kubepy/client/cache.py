@@ -2,7 +2,9 @@
 
 As client-go's thread-safe store/Indexer, minus the threads: everything runs on one event loop, so
 no locks. Index functions map an object to the values it is filed under ("by-node" → nodeName);
-`by_index("by-node", "n1")` is then a dict lookup, not a scan.
+`by_index("by-node", "n1")` is then a dict lookup, not a scan. An update that files an object under
+the same values as before leaves the indexes alone, and each index entry's key order is sorted
+once and reused until its members change.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class Store:
         self._items: dict[str, Obj] = {}
         self._indexers: dict[str, IndexFunc] = dict(indexers or {})
         self._indices: dict[str, dict[str, set[str]]] = {n: {} for n in self._indexers}
+        #: (index, value) → its keys in order, until a key joins or leaves.
+        self._sorted: dict[tuple[str, str], list[str]] = {}
 
     # ---- writes ------------------------------------------------------------------------------
     def add_indexers(self, indexers: Mapping[str, IndexFunc]) -> None:
@@ -76,7 +80,7 @@ class Store:
             self._indexers[name] = fn
             self._indices[name] = {}
             for key, obj in self._items.items():
-                self._file(name, key, obj)
+                self._file(name, key, fn(obj))
 
     def add(self, obj: Obj) -> Obj | None:
         """Store (or replace) the object; the previous version, if any."""
@@ -86,23 +90,29 @@ class Store:
 
     def put(self, key: str, obj: Obj) -> Obj | None:
         old = self._items.get(key)
-        if old is not None:
-            self._unfile(key, old)
         self._items[key] = obj
-        for name in self._indexers:
-            self._file(name, key, obj)
+        for name, fn in self._indexers.items():
+            values = fn(obj)
+            if old is not None:
+                before = fn(old)
+                if before == values:
+                    continue
+                self._unfile(name, key, before)
+            self._file(name, key, values)
         return old
 
     def delete(self, obj_or_key: Obj | str) -> Obj | None:
         key = obj_or_key if isinstance(obj_or_key, str) else key_of(obj_or_key)
         old = self._items.pop(key, None)
         if old is not None:
-            self._unfile(key, old)
+            for name, fn in self._indexers.items():
+                self._unfile(name, key, fn(old))
         return old
 
     def replace(self, objs: Iterable[Obj]) -> None:
         self._items = {}
         self._indices = {n: {} for n in self._indexers}
+        self._sorted = {}
         for obj in objs:
             self.add(obj)
 
@@ -126,11 +136,12 @@ class Store:
         return key in self._items
 
     def index_keys(self, index: str, value: str) -> list[str]:
-        return sorted(self._index(index).get(value, ()))
+        return list(self._ordered(index, value))
 
     def by_index(self, index: str, value: str) -> list[Obj]:
         """Objects filed under `value` in `index` (e.g. every pod of one node), in key order."""
-        return [self._items[k] for k in self.index_keys(index, value)]
+        items = self._items
+        return [items[k] for k in self._ordered(index, value)]
 
     def index_values(self, index: str) -> list[str]:
         return sorted(self._index(index))
@@ -142,17 +153,32 @@ class Store:
         except KeyError:
             raise KeyError(f"no indexer {name!r}") from None
 
-    def _file(self, name: str, key: str, obj: Obj) -> None:
-        idx = self._indices[name]
-        for value in self._indexers[name](obj):
-            idx.setdefault(value, set()).add(key)
+    def _ordered(self, index: str, value: str) -> list[str]:
+        """The keys under `value`, sorted; shared, so callers copy before handing it out."""
+        ordered = self._sorted.get((index, value))
+        if ordered is None:
+            keys = self._index(index).get(value)
+            if not keys:
+                return []
+            ordered = self._sorted[(index, value)] = sorted(keys)
+        return ordered
 
-    def _unfile(self, key: str, obj: Obj) -> None:
-        for name, fn in self._indexers.items():
-            idx = self._indices[name]
-            for value in fn(obj):
-                keys = idx.get(value)
-                if keys is not None:
-                    keys.discard(key)
-                    if not keys:
-                        del idx[value]
+    def _file(self, name: str, key: str, values: list[str]) -> None:
+        idx = self._indices[name]
+        for value in values:
+            keys = idx.get(value)
+            if keys is None:
+                keys = idx[value] = set()
+            if key not in keys:
+                keys.add(key)
+                self._sorted.pop((name, value), None)
+
+    def _unfile(self, name: str, key: str, values: list[str]) -> None:
+        idx = self._indices[name]
+        for value in values:
+            keys = idx.get(value)
+            if keys is not None and key in keys:
+                keys.discard(key)
+                self._sorted.pop((name, value), None)
+                if not keys:
+                    del idx[value]

@@ -43,9 +43,16 @@ SPAM_REFILL = 300.0
 CACHE_SIZE = 4096
 
 
+#: The last second formatted, and how: events come in bursts within one second.
+_LAST_STAMP: list[Any] = [None, ""]
+
+
 def time_str(t: datetime) -> str:
     """metav1.Time as JSON: RFC 3339, whole seconds, UTC."""
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    second = (t.second, t.minute, t.hour, t.day, t.month, t.year)
+    if second != _LAST_STAMP[0]:
+        _LAST_STAMP[:] = [second, t.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return _LAST_STAMP[1]
 
 
 def object_reference(obj: Obj, kind: str = "", api_version: str = "") -> Obj:

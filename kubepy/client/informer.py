@@ -261,7 +261,7 @@ class Informer:
                 continue
             try:
                 result = fn(*args)
-                if inspect.isawaitable(result):
+                if result is not None and inspect.isawaitable(result):  # most handlers return None
                     await result
             except Exception:  # a handler bug must not stop the informer
                 log.exception("%s: %s handler failed", self.ref.plural, which)

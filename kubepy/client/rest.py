@@ -1,22 +1,27 @@
 """The REST client every component talks to the apiserver through (never kubepy.apiserver itself).
 
 One method per verb over httpx; the transport is injectable (StreamingASGITransport in tests and
-in-process `kubepy up`, sockets in production). Failures raise ApiError carrying the Status; 429,
-5xx and broken connections are retried with backoff when the verb allows it (retry.py).
+in-process `kubepy up`, sockets in production). Over an in-process transport the non-streaming
+verbs skip httpx and hand the app the very scope httpx would have built (StreamingASGITransport.call).
+Failures raise ApiError carrying the Status; 429, 5xx and broken connections are retried with
+backoff when the verb allows it (retry.py).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import httpx
 import orjson
 
 from kubepy import kubeconfig
 from kubepy.client import retry as rt
+from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, from_response, is_expired
 from kubepy.client.resources import ResourceRef, from_discovery, path
@@ -86,6 +91,7 @@ class RESTClient:
             timeout=timeout,
             verify=verify,
         )
+        self._direct = _DirectASGI.of(self._http, transport)
         self.retry = retry
         self.clock = clock
         #: Watches without timeoutSeconds ask for a random time in [t, 2t), as client-go's reflector.
@@ -127,27 +133,36 @@ class RESTClient:
         params: Mapping[str, str] | None = None,
         body: Any = None,
         content_type: str = "application/json",
+        decode: bool = True,
     ) -> Any:
-        """Send, retrying what may be retried; the decoded JSON answer, or ApiError."""
+        """Send, retrying what may be retried; the decoded JSON answer (None with decode=False,
+        for a caller that only needs the write to succeed), or ApiError."""
         content = None if body is None else orjson.dumps(body)
         headers = {"Content-Type": content_type} if content is not None else None
         attempt = 0
         while True:
             try:
-                resp = await self._http.request(method, url, params=params, content=content, headers=headers)
+                if self._direct is not None and self._direct.serves(url):
+                    resp: Any = await self._direct.send(method, url, params, content, content_type)
+                    retry_after = resp.header
+                else:
+                    resp = await self._http.request(
+                        method, url, params=params, content=content, headers=headers
+                    )
+                    retry_after = resp.headers.get
             except httpx.TransportError:
                 if attempt >= self.retry.max_retries or not rt.should_retry_error(method):
                     raise
                 await self.clock.sleep(self.retry.delay(attempt))
                 attempt += 1
                 continue
-            decoded = _decode(resp)
             if resp.status_code < 400:
-                return decoded
+                return _decode(resp) if decode else None
+            decoded = _decode(resp)
             err = from_response(resp.status_code, decoded, resp.text, method)
             if attempt >= self.retry.max_retries or not rt.should_retry_status(method, resp.status_code):
                 raise err
-            after = rt.parse_retry_after(resp.headers.get("Retry-After"))
+            after = rt.parse_retry_after(retry_after("retry-after"))
             await self.clock.sleep(self.retry.delay(attempt, after if after is not None else err.retry_after))
             attempt += 1
 
@@ -370,7 +385,61 @@ class RESTClient:
             params["resourceVersionMatch"] = "NotOlderThan"
         timeout = httpx.Timeout(self._http.timeout.connect, read=None)
         request = self._http.build_request("GET", path(ref, namespace), params=params, timeout=timeout)
-        return WatchStream(self._http, request)
+        return WatchStream(self._http, request, shared=self._direct is not None)
+
+
+#: Paths httpx sends as they are (RFC 3986 unreserved and sub-delims, ":" and "@"; no "." segment).
+_PLAIN_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@]*)+")
+
+
+class _DirectASGI:
+    """Requests to an in-process app without httpx, exactly as httpx would have sent them: its
+    headers (Host, Accept-Encoding, Connection, User-Agent, Accept, Authorization), the query
+    encoded as httpx encodes it, Content-Length as httpx adds it."""
+
+    __slots__ = ("transport", "headers", "server")
+
+    def __init__(
+        self, transport: StreamingASGITransport, headers: list[tuple[bytes, bytes]], server: tuple[str, int]
+    ) -> None:
+        self.transport = transport
+        self.headers = headers
+        self.server = server
+
+    @classmethod
+    def of(cls, http: httpx.AsyncClient, transport: httpx.AsyncBaseTransport | None) -> _DirectASGI | None:
+        """For a StreamingASGITransport under a base URL without a path; else None (use httpx)."""
+        if not isinstance(transport, StreamingASGITransport) or http.base_url.raw_path not in (b"", b"/"):
+            return None
+        hooks = http.event_hooks
+        if http.base_url.scheme != "http" or http.auth is not None or hooks["request"] or hooks["response"]:
+            return None
+        probe = http.build_request("GET", "/")
+        url = probe.url
+        return cls(transport, [(k.lower(), v) for k, v in probe.headers.raw], (url.host, url.port or 80))
+
+    @staticmethod
+    def serves(url: str) -> bool:
+        """A plain absolute path, nothing in it httpx would escape, normalize or take as a query."""
+        return _PLAIN_PATH.fullmatch(url) is not None
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        content: bytes | None,
+        content_type: str,
+    ) -> Any:
+        headers = list(self.headers)
+        if content is not None:
+            headers.append((b"content-type", content_type.encode("latin-1")))
+            headers.append((b"content-length", str(len(content)).encode()))
+        elif method in ("POST", "PUT", "PATCH"):
+            headers.insert(1, (b"content-length", b"0"))
+        query = urlencode(params).encode() if params else b""
+        raw = url.encode()
+        return await self.transport.call(method, url, raw, query, headers, content or b"", self.server)
 
 
 def _delete_options(
@@ -390,7 +459,7 @@ def _delete_options(
     return {"kind": "DeleteOptions", "apiVersion": "v1", **opts}
 
 
-def _decode(resp: httpx.Response) -> Any:
+def _decode(resp: Any) -> Any:
     if not resp.content:
         return None
     try:

@@ -3,6 +3,13 @@
 BOOKMARK events are passed on (their resourceVersion is where to resume); an ERROR event is the
 server ending the watch with a Status, raised as ApiError (410 Expired: the caller must relist).
 A stream that ends, or breaks mid-line, simply stops: the caller resumes from the last revision.
+
+Lines are split and parsed as bytes (no text decoding). Over an in-process transport a line decoded
+recently is not decoded again: in `kubepy up` the scheduler, the kubelets and the controller-manager
+each watch pods and receive the very same line for every event, so they share one decoded event
+(and their caches one copy of each object). As with client-go's shared informers, objects handed
+out by a watch are shared and must not be mutated. A lone watcher (a component on its own, over a
+socket) decodes every line itself: the memo would only hold on to objects nobody else will ask for.
 """
 
 from __future__ import annotations
@@ -38,27 +45,69 @@ class WatchEvent:
         return iter((self.type, self.object))
 
 
-def decode_line(line: str) -> WatchEvent | None:
+#: Recently decoded lines, in two generations of at most this many each (a watcher lagging
+#: further behind than that decodes for itself).
+RECENT_LINES = 1024
+
+
+class _Recent:
+    """A bounded memo of line → event: the newest generation, and the one before it."""
+
+    __slots__ = ("new", "old")
+
+    def __init__(self) -> None:
+        self.new: dict[bytes, WatchEvent] = {}
+        self.old: dict[bytes, WatchEvent] = {}
+
+    def get(self, line: bytes) -> WatchEvent | None:
+        ev = self.new.get(line)
+        return ev if ev is not None else self.old.get(line)
+
+    def put(self, line: bytes, ev: WatchEvent) -> None:
+        if len(self.new) >= RECENT_LINES:
+            self.old, self.new = self.new, {}
+        self.new[line] = ev
+
+
+_recent = _Recent()
+
+
+def decode_line(line: str | bytes) -> WatchEvent | None:
     """One event line; None for a blank or torn line (the connection broke mid-event)."""
-    if not line.strip():
-        return None
     try:
-        ev = orjson.loads(line)
+        raw = orjson.loads(line)
     except orjson.JSONDecodeError:
+        return None  # blank, or torn
+    if not isinstance(raw, dict) or not isinstance(raw.get("object"), dict):
         return None
-    if not isinstance(ev, dict) or not isinstance(ev.get("object"), dict):
-        return None
-    if ev.get("type") == "ERROR":
-        raise ApiError(ev["object"])
-    return WatchEvent(ev.get("type", ""), ev["object"])
+    if raw.get("type") == "ERROR":
+        raise ApiError(raw["object"])
+    return WatchEvent(raw.get("type", ""), raw["object"])
+
+
+def decode_shared(line: bytes) -> WatchEvent | None:
+    """decode_line, but an equal line decoded recently (for another watcher) is not decoded again."""
+    ev = _recent.get(line)
+    if ev is None:
+        ev = decode_line(line)
+        if ev is not None:
+            _recent.put(line, ev)
+    return ev
+
+
+def split_lines(pending: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
+    """The complete lines of `pending + chunk`, and the unfinished tail to keep for the next."""
+    lines = (pending + chunk if pending else chunk).split(b"\n")
+    return lines, lines.pop()
 
 
 class WatchStream:
     """`async with client.watch(...) as events: async for ev in events: ...`"""
 
-    def __init__(self, http: httpx.AsyncClient, request: httpx.Request) -> None:
+    def __init__(self, http: httpx.AsyncClient, request: httpx.Request, *, shared: bool = False) -> None:
         self._http = http
         self._request = request
+        self._decode = decode_shared if shared else decode_line
         self._response: httpx.Response | None = None
 
     async def __aenter__(self) -> WatchStream:
@@ -85,10 +134,18 @@ class WatchStream:
     async def __aiter__(self) -> AsyncIterator[WatchEvent]:
         if self._response is None:
             raise RuntimeError("use `async with` to open the watch first")
+        pending = b""
         try:
-            async for line in self._response.aiter_lines():
-                ev = decode_line(line)
-                if ev is not None:
-                    yield ev
+            async for chunk in self._response.aiter_bytes():
+                lines, pending = split_lines(pending, chunk)
+                decode = self._decode
+                for line in lines:
+                    ev = decode(line)
+                    if ev is not None:
+                        yield ev
         except httpx.TransportError:
             return  # dropped: the caller resumes from its last resourceVersion
+        if pending:  # the stream ended without a final newline: the last line may be whole
+            ev = self._decode(pending)
+            if ev is not None:
+                yield ev

@@ -6,11 +6,13 @@ The guarantees controllers rely on:
 - a key waiting in the queue is there once, however many times it was added;
 - `add_after` delays a key (the earliest of several delays wins) and `add_rate_limited` delays it by
   its own failure count (ratelimit.py) until `forget`.
+A queued key wakes one idle worker (as sync.Cond.Signal in client-go), not every one of them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 from collections import deque
@@ -32,7 +34,7 @@ class WorkQueue:
         self._dirty: set[Hashable] = set()
         self._processing: set[Hashable] = set()
         self._shutting_down = False
-        self._waiters: list[asyncio.Future[None]] = []
+        self._waiters: deque[asyncio.Future[None]] = deque()
         # delayed keys: heap of (ready_at, seq, key) with the earliest ready_at per key in _waiting
         self._heap: list[tuple[float, int, Hashable]] = []
         self._waiting: dict[Hashable, float] = {}
@@ -71,9 +73,14 @@ class WorkQueue:
             self._waiters.append(fut)
             try:
                 await fut
+            except asyncio.CancelledError:
+                if fut.done() and not fut.cancelled():
+                    self._notify()  # woken for a key, then cancelled: wake another worker for it
+                raise
             finally:
-                if fut in self._waiters:
-                    self._waiters.remove(fut)
+                if not fut.done() or fut.cancelled():
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(fut)
 
     def done(self, key: Hashable) -> None:
         """The worker finished `key`; if it was added meanwhile, it is queued now."""
@@ -94,7 +101,10 @@ class WorkQueue:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self._notify()
+        waiters, self._waiters = self._waiters, deque()
+        for fut in waiters:  # every worker: each sees the end once the queue is drained
+            if not fut.done():
+                fut.set_result(None)
 
     @property
     def shutting_down(self) -> bool:
@@ -158,7 +168,11 @@ class WorkQueue:
 
     # ---- internals ----------------------------------------------------------------------------
     def _notify(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for fut in waiters:
+        """Wake one waiting worker per queued key."""
+        n = len(self._queue)
+        waiters = self._waiters
+        while n and waiters:
+            fut = waiters.popleft()
             if not fut.done():
                 fut.set_result(None)
+                n -= 1

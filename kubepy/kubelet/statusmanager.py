@@ -2,7 +2,8 @@
 
 As the kubelet, it sends a merge patch computed against what the apiserver has (the informer's
 copy, or what was last written if that is newer to us), so concurrent writers of other fields are
-never overwritten and no resourceVersion conflict can happen.
+never overwritten and no resourceVersion conflict can happen. The answer (the whole pod) is not
+decoded: the watch brings the pod back anyway.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from kubepy.client.errors import ApiError
-from kubepy.client.resources import PODS
-from kubepy.client.rest import RESTClient
+from kubepy.client.resources import PODS, path
+from kubepy.client.rest import PATCH_CONTENT_TYPES, RESTClient
 
 Obj = dict[str, Any]
 
@@ -51,13 +52,12 @@ class StatusManager:
         if not patch:
             return False
         try:
-            await self.client.patch(
-                PODS,
-                meta.get("name", ""),
-                {"metadata": {"uid": uid}, "status": patch},
-                meta.get("namespace", ""),
-                patch_type="merge",
-                subresource="status",
+            await self.client.request(
+                "PATCH",
+                path(PODS, meta.get("namespace", ""), meta.get("name", ""), "status"),
+                body={"metadata": {"uid": uid}, "status": patch},
+                content_type=PATCH_CONTENT_TYPES["merge"],
+                decode=False,
             )
         except ApiError as e:
             self._written.pop(uid, None)

@@ -302,7 +302,7 @@ class Scheduler:
             "target": {"apiVersion": "v1", "kind": "Node", "name": node},
         }
         try:
-            await self.client.request("POST", path(PODS, ns, name, "binding"), body=body)
+            await self.client.request("POST", path(PODS, ns, name, "binding"), body=body, decode=False)
         except Exception as e:  # noqa: BLE001 - any failure: forget the assumption and retry
             self._bind_slots.release()
             if key in self.assumed:

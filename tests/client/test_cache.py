@@ -68,3 +68,25 @@ def test_replace_and_late_indexers() -> None:
         s.add_indexers({NODE_NAME_INDEX: STANDARD_INDEXERS[NODE_NAME_INDEX]})
     with pytest.raises(KeyError):
         s.by_index("nope", "v")
+
+
+def test_index_order_follows_every_change() -> None:
+    """The sorted key order of an index entry is reused between reads, and redone when a key
+    joins or leaves it (by a new object, a move to another value, a delete or a replace)."""
+    s = Store(STANDARD_INDEXERS)
+    for name in ("c", "a", "b"):
+        s.add(pod(name, node="n1"))
+    assert s.index_keys(NODE_NAME_INDEX, "n1") == ["default/a", "default/b", "default/c"]
+    s.index_keys(NODE_NAME_INDEX, "n1").append("not/ours")  # callers get a copy
+    s.add(pod("b", node="n1"))  # an update under the same value
+    s.add(pod("aa", node="n1"))
+    assert [p["metadata"]["name"] for p in s.by_index(NODE_NAME_INDEX, "n1")] == ["a", "aa", "b", "c"]
+    s.add(pod("a", node="n2"))  # moved
+    s.delete("default/c")
+    assert s.index_keys(NODE_NAME_INDEX, "n1") == ["default/aa", "default/b"]
+    assert s.index_keys(NODE_NAME_INDEX, "n2") == ["default/a"]
+    s.replace([pod("z", node="n1")])
+    assert s.index_keys(NODE_NAME_INDEX, "n1") == ["default/z"] and s.index_keys(NODE_NAME_INDEX, "n2") == []
+    assert s.index_values(NODE_NAME_INDEX) == ["n1"]
+    with pytest.raises(KeyError):
+        s.by_index("no-such-index", "x")

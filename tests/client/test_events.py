@@ -179,3 +179,19 @@ def test_two_recorders_never_name_two_events_alike():
     node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "uid": "n1"}}
     names = {r.make_event(node, "Normal", "R", "m")["metadata"]["name"] for r in (a, b, a, b)}
     assert len(names) == 4
+
+
+def test_time_str_follows_every_second() -> None:
+    """Timestamps are formatted once per second and reused: any other second (even a different
+    field only) is formatted anew."""
+    from datetime import UTC, datetime, timedelta
+
+    from kubepy.client.events import time_str
+
+    t = datetime(2026, 11, 26, 3, 4, 5, 999_999, tzinfo=UTC)
+    assert time_str(t) == "2026-11-26T03:04:05Z"
+    assert time_str(t.replace(microsecond=0)) == "2026-11-26T03:04:05Z"
+    assert time_str(t + timedelta(microseconds=1)) == "2026-11-26T03:04:06Z"
+    assert time_str(t.replace(year=2024)) == "2024-11-26T03:04:05Z"
+    assert time_str(t.replace(day=27)) == "2026-11-27T03:04:05Z"
+    assert time_str(t) == "2026-11-26T03:04:05Z"

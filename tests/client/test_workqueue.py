@@ -168,3 +168,25 @@ def test_max_of_takes_the_longest() -> None:
     rl = MaxOfRateLimiter(ItemExponentialFailureRateLimiter(0.005, 1000.0), BucketRateLimiter(10, 1, clock))
     assert rl.when("a") == 0.005
     assert rl.when("a") == pytest.approx(0.1)  # the bucket is now the slower one
+
+
+async def test_a_key_wakes_one_idle_worker_and_a_cancelled_one_passes_it_on() -> None:
+    q = queue()
+    got: dict[int, object] = {}
+
+    async def worker(n: int) -> None:
+        got[n] = await q.get()
+
+    workers = [asyncio.ensure_future(worker(n)) for n in range(3)]
+    await asyncio.sleep(0)
+    assert len(q._waiters) == 3
+    q.add("a")
+    assert len(q._waiters) == 2  # one woken, two still asleep
+    workers[0].cancel()  # the woken one dies before it runs: another must take the key
+    await eventually(lambda: len(got) == 1, "the key taken by another worker")
+    assert list(got.values()) == ["a"] and 0 not in got
+    q.add("b")
+    await eventually(lambda: len(got) == 2, "the next key")
+    assert sorted(map(str, got.values())) == ["a", "b"]
+    await asyncio.gather(*workers, return_exceptions=True)
+    q.shutdown()

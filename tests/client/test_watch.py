@@ -1,0 +1,97 @@
+"""Watch lines: split as bytes across chunks, decoded once per line however many watchers get it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import orjson
+import pytest
+
+from kubepy.client import watch
+from kubepy.client.errors import ApiError
+from kubepy.client.watch import WatchStream, decode_line, decode_shared, split_lines
+
+
+def line(type_: str, name: str, rv: str = "1") -> bytes:
+    obj = {"kind": "Pod", "metadata": {"name": name, "resourceVersion": rv}}
+    return orjson.dumps({"type": type_, "object": obj}) + b"\n"
+
+
+def test_split_lines_keeps_the_unfinished_tail() -> None:
+    assert split_lines(b"", b"a\nb\nc") == ([b"a", b"b"], b"c")
+    assert split_lines(b"c", b"d\n") == ([b"cd"], b"")
+    assert split_lines(b"x", b"y") == ([], b"xy")
+
+
+def test_equal_lines_share_one_decoded_event() -> None:
+    raw = line("MODIFIED", "shared")
+    first = decode_shared(raw[:-1])
+    again = decode_shared(bytes(bytearray(raw[:-1])))  # another watcher: equal bytes, another object
+    assert first is not None and again is first
+    assert (first.type, first.object["metadata"]["name"]) == ("MODIFIED", "shared")
+    other = decode_shared(line("MODIFIED", "shared", rv="2")[:-1])
+    assert other is not None and other is not first and other.resource_version == "2"
+    alone = decode_line(raw[:-1])  # a lone watcher decodes for itself
+    assert alone == first and alone is not first
+    assert decode_line(raw.decode()) == first  # text lines too
+
+
+@pytest.mark.parametrize("decode", [decode_line, decode_shared])
+def test_blank_torn_and_error_lines(decode) -> None:
+    assert decode(b"") is None and decode(b"   ") is None
+    assert decode(line("ADDED", "torn")[:20]) is None
+    assert decode(b'{"type": "ADDED", "object": 3}') is None
+    status = {"kind": "Status", "code": 410, "reason": "Expired", "message": "too old"}
+    err = orjson.dumps({"type": "ERROR", "object": status})
+    for _ in range(2):  # raised every time, never remembered as an event
+        with pytest.raises(ApiError) as e:
+            decode(err)
+        assert e.value.code == 410
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "RECENT_LINES", 4)
+    monkeypatch.setattr(watch, "_recent", watch._Recent())
+    first = decode_shared(line("ADDED", "p0"))
+    for i in range(1, 9):
+        decode_shared(line("ADDED", f"p{i}"))
+    assert len(watch._recent.new) + len(watch._recent.old) <= 8
+    again = decode_shared(line("ADDED", "p0"))
+    assert again is not first and again == first  # fell out: decoded anew, same content
+
+
+class Chunks(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for c in self.chunks:
+            yield c
+
+
+async def watch_events(chunks: list[bytes], shared: bool = False) -> list[watch.WatchEvent]:
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks(chunks)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as http:
+        async with WatchStream(http, http.build_request("GET", "/pods"), shared=shared) as stream:
+            return [ev async for ev in stream]
+
+
+async def events_of(chunks: list[bytes]) -> list[tuple[str, str]]:
+    return [(ev.type, ev.object["metadata"]["name"]) for ev in await watch_events(chunks)]
+
+
+async def test_lines_cut_across_chunks_and_a_last_line_without_newline() -> None:
+    body = line("ADDED", "a") + line("MODIFIED", "b") + line("DELETED", "c")[:-1]
+    cuts = [body[:7], body[7:40], body[40:41], body[41:]]
+    assert await events_of(cuts) == [("ADDED", "a"), ("MODIFIED", "b"), ("DELETED", "c")]
+    assert await events_of([body[:-5]]) == [("ADDED", "a"), ("MODIFIED", "b")]  # torn at the end
+
+
+async def test_in_process_watchers_share_objects_lone_ones_do_not() -> None:
+    body = line("ADDED", "s1") + line("MODIFIED", "s1", rv="2")
+    a, b = await watch_events([body], shared=True), await watch_events([body[:9], body[9:]], shared=True)
+    assert [x.object for x in a] == [y.object for y in b]
+    assert all(x.object is y.object for x, y in zip(a, b, strict=True))
+    c = await watch_events([body])
+    assert [x.object for x in c] == [x.object for x in a] and c[0].object is not a[0].object
