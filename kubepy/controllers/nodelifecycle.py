@@ -7,7 +7,10 @@ node that never posted a status), its Ready, MemoryPressure, DiskPressure and PI
 conditions become Unknown (reason NodeStatusUnknown) and its pods not Ready. Taints follow the
 conditions: Ready=Unknown → node.kubernetes.io/unreachable, Ready=False →
 node.kubernetes.io/not-ready (NoSchedule and NoExecute both), pressures and spec.unschedulable →
-their NoSchedule taints.
+their NoSchedule taints. NoExecute taints are added per zone at --node-eviction-rate (0.1 nodes/s;
+--secondary-node-eviction-rate when most of a large zone is down, none in a small one), and not at
+all while every zone is fully disrupted, so a control plane too busy to see heartbeats does not
+evict the whole cluster.
 
 Taint manager: a pod on a node with a NoExecute taint it does not tolerate is deleted at once; one
 it tolerates for tolerationSeconds is deleted that long after the controller first saw it so.
@@ -74,6 +77,16 @@ class NodeLifecycleOptions:
     pod_eviction_timeout: float = 300.0
     deleting_pods_qps: float = 0.1
     deleting_pods_burst: int = 10
+    #: --node-eviction-rate: nodes per second, per zone, that get their NoExecute taint (the
+    #: evictions follow from it); NoSchedule taints and taint removal are never held back.
+    node_eviction_rate: float = 0.1
+    #: --secondary-node-eviction-rate: the same for a zone in partial disruption.
+    secondary_node_eviction_rate: float = 0.01
+    #: --unhealthy-zone-threshold: the share of not-Ready nodes (more than 2) that makes a
+    #: zone partially disrupted.
+    unhealthy_zone_threshold: float = 0.55
+    #: --large-cluster-size-threshold: a partially disrupted zone this small taints nothing.
+    large_cluster_size_threshold: int = 50
 
 
 # ---- pure decisions ---------------------------------------------------------------------------
@@ -98,6 +111,57 @@ def observe(prev: NodeHealth | None, node: Obj, lease: Obj | None, now: float) -
     if prev is None or heartbeat != prev.heartbeat or renew != prev.renew_time:
         return NodeHealth(now, heartbeat, renew)
     return prev
+
+
+NORMAL_ZONE, PARTIAL_DISRUPTION, FULL_DISRUPTION = "Normal", "PartialDisruption", "FullDisruption"
+
+
+def zone_key(node: Obj) -> str:
+    """GetZoneKey: region and zone labels ("" for a node with neither)."""
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    region = labels.get("topology.kubernetes.io/region", "")
+    zone = labels.get("topology.kubernetes.io/zone", "")
+    return f"{region}:\x00:{zone}" if region or zone else ""
+
+
+def zone_state(not_ready: int, total: int, threshold: float) -> str:
+    """ComputeZoneState: every node not Ready is a full disruption; more than 2 and at least
+    `threshold` of them a partial one."""
+    if total > 0 and not_ready == total:
+        return FULL_DISRUPTION
+    if not_ready > 2 and not_ready / total >= threshold:
+        return PARTIAL_DISRUPTION
+    return NORMAL_ZONE
+
+
+def zone_tainting_rate(state: str, size: int, opts: NodeLifecycleOptions) -> float:
+    """setLimiterInZone: how many nodes per second of a zone in `state` get a NoExecute taint."""
+    if state == PARTIAL_DISRUPTION:
+        return opts.secondary_node_eviction_rate if size > opts.large_cluster_size_threshold else 0.0
+    return opts.node_eviction_rate
+
+
+def zone_states(nodes: Sequence[Obj], threshold: float) -> dict[str, tuple[str, int]]:
+    """(state, size) of every zone of `nodes`."""
+    counts: dict[str, list[int]] = {}
+    for node in nodes:
+        c = counts.setdefault(zone_key(node), [0, 0])
+        c[1] += 1
+        if _conditions(node).get("Ready", {}).get("status") != "True":
+            c[0] += 1
+    return {z: (zone_state(bad, total, threshold), total) for z, (bad, total) in counts.items()}
+
+
+def _no_execute(node: Obj) -> list[Obj]:
+    return [t for t in (node.get("spec") or {}).get("taints") or () if t.get("effect") == "NoExecute"]
+
+
+def pods_affected(old: Obj, new: Obj) -> bool:
+    """Whether a node update can change what happens to its pods: its NoExecute taints (the
+    taint manager) or its Ready status (the book's eviction timer) changed."""
+    if _no_execute(old) != _no_execute(new):
+        return True
+    return _conditions(old).get("Ready", {}).get("status") != _conditions(new).get("Ready", {}).get("status")
 
 
 def grace_period(node: Obj, opts: NodeLifecycleOptions) -> float:
@@ -278,9 +342,11 @@ class NodeLifecycleController(Controller):
         self.not_ready_since: dict[str, float] = {}
         o = self.options
         self.deletions = TokenBucket(o.deleting_pods_qps, o.deleting_pods_burst, clock.now())
-        self.nodes.add_event_handler(
-            self._node_changed, lambda o, n: self._node_changed(n), self._node_changed
-        )
+        #: zone → (state, size), brought up to date by every monitor pass
+        self.zones: dict[str, tuple[str, int]] | None = None
+        #: zone → the rate limit on adding NoExecute taints there (zoneNoExecuteTainter)
+        self.tainters: dict[str, TokenBucket] = {}
+        self.nodes.add_event_handler(self._node_changed, self._node_updated, self._node_changed)
         self.leases.add_event_handler(self._lease_changed, lambda o, n: self._lease_changed(n))
         self.pods.add_event_handler(self._pod_changed, lambda o, n: self._pod_changed(n), self._pod_changed)
 
@@ -291,9 +357,32 @@ class NodeLifecycleController(Controller):
         for key in self.pods.store.index_keys("by-node", key_of(node)):
             self.queue.add(("pod", key))
 
+    def _node_updated(self, old: Obj, new: Obj) -> None:
+        """A node's pods are looked at again only when what their fate depends on changed (its
+        NoExecute taints, its Ready status), as the taint manager's NodeUpdated does: a status
+        report alone (every 5 min per node) is no reason to walk its pods."""
+        if pods_affected(old, new):
+            self._node_changed(new)
+        else:
+            self.queue.add(("node", key_of(new)))
+
     def _lease_changed(self, lease: Obj) -> None:
-        if (lease.get("metadata") or {}).get("namespace") == NODE_LEASE_NAMESPACE:
-            self.queue.add(("node", (lease.get("metadata") or {}).get("name", "")))
+        """A renewal only moves the node's probe time (a full sync has nothing else to do while
+        the node is healthy and already synced); anything else goes through the queue."""
+        meta = lease.get("metadata") or {}
+        if meta.get("namespace") != NODE_LEASE_NAMESPACE:
+            return
+        name = meta.get("name", "")
+        prev = self.health.get(name)
+        node = self.nodes.store.get(name)
+        if prev is None or node is None:
+            self.queue.add(("node", name))
+            return
+        now = self.clock.now()
+        if now >= prev.probe_timestamp + grace_period(node, self.options):
+            self.queue.add(("node", name))  # overdue: let sync_node decide with the lease in hand
+            return
+        self.health[name] = observe(prev, node, lease, now)
 
     def _pod_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         self.queue.add(("pod", key_of(obj) if isinstance(obj, dict) else obj.key))
@@ -306,9 +395,32 @@ class NodeLifecycleController(Controller):
         """monitorNodeHealth every --node-monitor-period: look at every node."""
         await asyncio.gather(*(i.wait_for_sync() for i in (self.nodes, self.leases)))
         while not self.queue.shutting_down:
-            for name in self.nodes.store.keys():
-                self.queue.add(("node", name))
+            self.zones = None  # recomputed on first use after this pass's bookkeeping
+            for i, name in enumerate(list(self.nodes.store.keys())):
+                if self._needs_sync(name):
+                    self.queue.add(("node", name))
+                if i % 1000 == 999:
+                    await asyncio.sleep(0)  # thousands of nodes: let the loop breathe
             await self.clock.sleep(self.options.node_monitor_period)
+
+    def _needs_sync(self, name: str) -> bool:
+        """monitorNodeHealth's look at one node, done in place: the probe time is brought up to
+        date, and only a node with something to do (first sight, grace period over, taints or
+        the not-Ready timer out of line with its conditions) goes to a worker."""
+        node = self.nodes.store.get(name)
+        prev = self.health.get(name)
+        if node is None or prev is None:
+            return True
+        now = self.clock.now()
+        lease = self.leases.store.get(f"{NODE_LEASE_NAMESPACE}/{name}")
+        health = self.health[name] = observe(prev, node, lease, now)
+        if now >= health.probe_timestamp + grace_period(node, self.options):
+            return True
+        ready = _conditions(node).get("Ready", {}).get("status") == "True"
+        if ready == (name in self.not_ready_since):
+            return True
+        current = (node.get("spec") or {}).get("taints") or []
+        return reconcile_taints(current, desired_taints(node), "") is not None
 
     async def sync(self, key: Hashable) -> float | None:
         kind, name = key  # type: ignore[misc]
@@ -361,7 +473,9 @@ class NodeLifecycleController(Controller):
             self.not_ready_since.pop(name, None)
         else:
             self.not_ready_since.setdefault(name, now)
-        taints = reconcile_taints((node.get("spec") or {}).get("taints") or [], desired_taints(node), wall)
+        current = (node.get("spec") or {}).get("taints") or []
+        desired, held = self._gate_no_execute(node, current, desired_taints(node), now)
+        taints = reconcile_taints(current, desired, wall)
         if taints is not None:
             rv = (node.get("metadata") or {}).get("resourceVersion", "")
             await self.client.patch(
@@ -370,7 +484,43 @@ class NodeLifecycleController(Controller):
                 {"metadata": {"resourceVersion": rv}, "spec": {"taints": taints}},
                 patch_type="merge",
             )
-        return max(0.0, deadline - now) if now < deadline else None
+        after = max(0.0, deadline - now) if now < deadline else None
+        if held is not None:
+            after = held if after is None else min(after, held)
+        return after
+
+    def _gate_no_execute(
+        self, node: Obj, current: Sequence[Obj], desired: list[tuple[str, str]], now: float
+    ) -> tuple[list[tuple[str, str]], float | None]:
+        """Kubernetes' zone tainter: a NoExecute taint is added only as its zone's rate allows
+        (meanwhile the managed NoExecute taints the node has stay), and none at all while every
+        zone is fully disrupted (then they go: the fault is more likely the control plane's).
+        Returns the taints to want now and, when one was held back, when to look again."""
+        zones = self._zones()
+        if zones and all(state == FULL_DISRUPTION for state, _ in zones.values()):
+            return [d for d in desired if d[1] != "NoExecute"], None
+        have = {(t.get("key"), t.get("effect")) for t in current}
+        new = [d for d in desired if d[1] == "NoExecute" and d not in have]
+        if not new:
+            return desired, None
+        zone = zone_key(node)
+        state, size = zones.get(zone, (NORMAL_ZONE, 1))
+        rate = zone_tainting_rate(state, size, self.options)
+        bucket = self.tainters.get(zone)
+        if bucket is None:
+            bucket = self.tainters[zone] = TokenBucket(rate, 1, now)
+        bucket.qps = rate
+        wait = bucket.wait(now)
+        if wait <= 0:
+            return desired, None
+        kept = [(k, e) for k, e in have if e == "NoExecute" and k in (TAINT_UNREACHABLE, TAINT_NOT_READY)]
+        held = [d for d in desired if d not in new]
+        return held + [d for d in kept if d not in held], min(wait, self.options.node_monitor_period)
+
+    def _zones(self) -> dict[str, tuple[str, int]]:
+        if self.zones is None:
+            self.zones = zone_states(self.nodes.store.list(), self.options.unhealthy_zone_threshold)
+        return self.zones
 
     async def _mark_pods_not_ready(self, node: str, now: str) -> None:
         """MarkPodsNotReady: the pods of an unreachable node stop being Ready (endpoints drop them)."""

@@ -7,6 +7,7 @@ changed or nodeStatusReportFrequency (5 min) passed. The book's 1.0 kubelet wrot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Mapping
@@ -80,15 +81,22 @@ def capacity(cfg: NodeConfig) -> Obj:
 
 
 def node_info(cfg: NodeConfig) -> Obj:
+    """A fresh dict each call (callers may change it); the hashing behind it is done once per node:
+    the status is recomputed every 10 s for every node."""
+    return dict(_node_info(cfg.name, cfg.runtime_version, cfg.kubelet_version))
+
+
+@functools.lru_cache(maxsize=65536)
+def _node_info(name: str, runtime_version: str, kubelet_version: str) -> Mapping[str, str]:
     return {
-        "machineID": _stable_id(cfg.name, "machine"),
-        "systemUUID": str(uuid.UUID(_stable_id(cfg.name, "system"))),
-        "bootID": str(uuid.UUID(_stable_id(cfg.name, "boot"))),
+        "machineID": _stable_id(name, "machine"),
+        "systemUUID": str(uuid.UUID(_stable_id(name, "system"))),
+        "bootID": str(uuid.UUID(_stable_id(name, "boot"))),
         "kernelVersion": "6.1.0-kubepy",
         "osImage": "kubepy simulated node",
-        "containerRuntimeVersion": cfg.runtime_version,
-        "kubeletVersion": cfg.kubelet_version,
-        "kubeProxyVersion": cfg.kubelet_version,
+        "containerRuntimeVersion": runtime_version,
+        "kubeletVersion": kubelet_version,
+        "kubeProxyVersion": kubelet_version,
         "operatingSystem": "linux",
         "architecture": "amd64",
     }

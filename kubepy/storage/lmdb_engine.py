@@ -14,6 +14,7 @@ keeping revisions and the log under a single writer.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -52,12 +53,21 @@ class _Compact:
 
 
 class _View:
-    """`base.View` over one LMDB read transaction."""
+    """`base.View` over one LMDB read transaction. Values come as buffers into the map (valid
+    only inside the transaction), so each is copied once, when decoded, and never otherwise."""
 
     def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any, meta: Any) -> None:
-        self.txn, self.kv, self.log = txn, kv, log
-        self.revision = int.from_bytes(txn.get(META_REVISION, db=meta), "big")
-        self.compacted = int.from_bytes(txn.get(META_COMPACTED, db=meta), "big")
+        self.txn, self.kv, self.log, self.meta = txn, kv, log, meta
+
+    # read on first use: a point read (every guaranteed_update starts with one) needs neither,
+    # and each is an LMDB call that gives up the GIL to the writer thread
+    @functools.cached_property
+    def revision(self) -> int:
+        return int.from_bytes(self.txn.get(META_REVISION, db=self.meta), "big")
+
+    @functools.cached_property
+    def compacted(self) -> int:
+        return int.from_bytes(self.txn.get(META_COMPACTED, db=self.meta), "big")
 
     def get(self, key: str) -> Record | None:
         raw = self.txn.get(key.encode(), db=self.kv)
@@ -68,13 +78,14 @@ class _View:
         if not cur.set_range(start.encode()):
             return
         bprefix = prefix.encode()
+        n = len(bprefix)
         for k, v in cur.iternext():
-            if not k.startswith(bprefix):
+            if k[:n] != bprefix:
                 return
-            yield k.decode(), v
+            yield str(k, "utf-8"), v
 
     def record(self, key: str, raw: object) -> Record:
-        assert isinstance(raw, bytes)
+        assert isinstance(raw, (bytes, memoryview))
         return decode_stored(raw).record(key)
 
     def _after(self, revision: int) -> Iterator[tuple[bytes, bytes]]:
@@ -152,7 +163,7 @@ class LmdbStorage(LogEngine):
     @contextmanager
     def _view(self) -> Iterator[View]:
         self._check_open()
-        with self._env.begin(buffers=False) as txn:
+        with self._env.begin(buffers=True) as txn:
             yield _View(txn, self._kv, self._log, self._meta)
 
     def current_revision(self) -> int:

@@ -48,11 +48,11 @@ def encode_stored(stored: Stored) -> bytes:
     return _KV.pack(stored.mod_revision, stored.create_revision, zlib.crc32(value)) + value
 
 
-def decode_stored(data: bytes) -> Stored:
+def decode_stored(data: bytes | memoryview) -> Stored:
     if len(data) < _KV.size:
         raise BadRecord(f"value of {len(data)} bytes is shorter than its header")
     mod, create, crc = _KV.unpack_from(data)
-    value = data[_KV.size :]
+    value = bytes(data[_KV.size :])  # one copy, from bytes or from a buffer into the map
     if zlib.crc32(value) != crc:
         raise BadRecord("checksum mismatch")
     return Stored(value, mod, create)
@@ -68,27 +68,28 @@ def encode_entry(entry: LogEntry) -> bytes:
     return head + body
 
 
-def entry_key(data: bytes) -> str:
+def entry_key(data: bytes | memoryview) -> str:
     """Only the key of an encoded entry (a watch filters on it before decoding the rest)."""
     klen = _LOG.unpack_from(data)[3]
-    return bytes(data[_LOG.size : _LOG.size + klen]).decode()
+    return str(data[_LOG.size : _LOG.size + klen], "utf-8")
 
 
-def entry_timestamp(data: bytes) -> float:
+def entry_timestamp(data: bytes | memoryview) -> float:
     """Only the commit time of an encoded entry (what compaction looks at)."""
     return float(_LOG.unpack_from(data)[1])
 
 
-def decode_entry(revision: int, data: bytes) -> LogEntry:
+def decode_entry(revision: int, data: bytes | memoryview) -> LogEntry:
+    """Each part copied once, out of `data` (bytes or a buffer into the map)."""
     if len(data) < _LOG.size:
         raise BadRecord(f"log entry of {len(data)} bytes is shorter than its header")
     code, ts, prev_rev, klen, vlen, crc = _LOG.unpack_from(data)
-    body = bytes(data[_LOG.size :])
+    body = memoryview(data)[_LOG.size :]
     if code >= len(_TYPES) or klen + vlen > len(body) or zlib.crc32(body) != crc:
         raise BadRecord("checksum mismatch")
-    key = body[:klen].decode()
-    value = body[klen : klen + vlen]
-    prev = body[klen + vlen :] if code else None
+    key = str(body[:klen], "utf-8")
+    value = bytes(body[klen : klen + vlen])
+    prev = bytes(body[klen + vlen :]) if code else None
     return LogEntry(Event(_TYPES[code], key, value, revision, prev, ts), prev_rev)
 
 

@@ -346,3 +346,159 @@ async def test_book_mode_evicts_every_pod_after_the_timeout(cluster) -> None:
         and e["message"] == "Marking for deletion Pod patient from Node n1"
         for e in events
     )
+
+
+# ---- per-heartbeat work: what a renewal or a status report costs ----------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "affected"),
+    [
+        (_node(), _node(heartbeat="t2"), False),  # a status report
+        (_node(), _node(ready="Unknown"), True),  # Ready changed: the book's eviction timer
+        (_node(), _node(taints=[{"key": "k", "effect": "NoSchedule"}]), False),  # not NoExecute
+        (_node(), _node(taints=[{"key": "k", "effect": "NoExecute"}]), True),
+        (
+            _node(taints=[{"key": "k", "effect": "NoExecute"}]),
+            _node(heartbeat="t2", taints=[{"key": "k", "effect": "NoExecute"}]),
+            False,
+        ),
+    ],
+)
+def test_pods_affected(old, new, affected) -> None:
+    assert nl.pods_affected(old, new) is affected
+
+
+@pytest.fixture
+def offline() -> tuple[nl.NodeLifecycleController, FakeClock]:
+    """The controller with hand-filled informer stores (nothing started, no apiserver)."""
+    clock = FakeClock()
+    informers = SharedInformers(RESTClient("http://unused"), clock)
+    ctrl = nl.NodeLifecycleController(RESTClient("http://unused"), informers, clock)
+    ctrl.nodes.store.add(_node())
+    pod = {"metadata": {"name": "p", "namespace": "default"}, "spec": {"nodeName": "n1"}}
+    ctrl.pods.store.add(pod)
+    return ctrl, clock
+
+
+def _lease_obj(renew: str) -> dict:
+    return {"metadata": {"name": "n1", "namespace": nl.NODE_LEASE_NAMESPACE}, "spec": {"renewTime": renew}}
+
+
+def test_a_renewal_of_a_known_node_moves_its_probe_time_without_a_sync(offline) -> None:
+    ctrl, clock = offline
+    ctrl._lease_changed(_lease_obj("r1"))  # first sight: a full sync
+    assert len(ctrl.queue) == 1
+    ctrl.health["n1"] = nl.NodeHealth(0.0, "t1", "r1")
+    ctrl.not_ready_since.clear()
+    before = len(ctrl.queue)
+    clock.advance(10)
+    ctrl._lease_changed(_lease_obj("r2"))
+    assert len(ctrl.queue) == before  # nothing queued
+    assert ctrl.health["n1"] == nl.NodeHealth(10.0, "t1", "r2")
+
+
+def test_a_renewal_after_the_grace_period_goes_to_a_worker(offline) -> None:
+    ctrl, clock = offline
+    ctrl.health["n1"] = nl.NodeHealth(0.0, "t1", "r1")
+    clock.advance(41)
+    ctrl._lease_changed(_lease_obj("r2"))
+    assert len(ctrl.queue) == 1
+    assert ctrl.health["n1"].probe_timestamp == 0.0  # sync_node observes it, with the deadline
+
+
+def test_a_status_report_queues_the_node_not_its_pods(offline) -> None:
+    ctrl, _ = offline
+    ctrl._node_updated(_node(), _node(heartbeat="t2"))
+    assert len(ctrl.queue) == 1  # ("node", "n1") only
+    ctrl._node_updated(_node(), _node(taints=[{"key": "k", "effect": "NoExecute"}]))
+    assert len(ctrl.queue) == 2  # and ("pod", "default/p")
+
+
+def test_the_monitor_syncs_only_nodes_with_something_to_do(offline) -> None:
+    ctrl, clock = offline
+    assert ctrl._needs_sync("n1")  # never seen
+    ctrl.health["n1"] = nl.NodeHealth(0.0, "t1", "")
+    clock.advance(20)
+    assert not ctrl._needs_sync("n1")  # healthy, Ready, untainted
+    ctrl.leases.store.add(_lease_obj("r9"))
+    assert not ctrl._needs_sync("n1")
+    assert ctrl.health["n1"].probe_timestamp == 20.0  # the renewal was noticed in place
+    clock.advance(41)
+    assert ctrl._needs_sync("n1")  # silent past the grace period
+    ctrl.health["n1"] = nl.NodeHealth(clock.now(), "t1", "r9")
+    ctrl.nodes.store.add(_node(ready="False"))
+    assert ctrl._needs_sync("n1")  # not Ready but no timer, no taint yet
+
+
+# ---- the zone tainter: NoExecute taints at --node-eviction-rate per zone ---------------------
+@pytest.mark.parametrize(
+    ("not_ready", "total", "state"),
+    [
+        (0, 10, nl.NORMAL_ZONE),
+        (2, 3, nl.NORMAL_ZONE),  # not more than 2
+        (3, 5, nl.PARTIAL_DISRUPTION),
+        (3, 6, nl.NORMAL_ZONE),  # below 55 %
+        (4, 4, nl.FULL_DISRUPTION),
+        (1, 1, nl.FULL_DISRUPTION),
+    ],
+)
+def test_zone_state(not_ready, total, state) -> None:
+    assert nl.zone_state(not_ready, total, 0.55) == state
+
+
+def test_zone_tainting_rate() -> None:
+    o = nl.NodeLifecycleOptions()
+    assert nl.zone_tainting_rate(nl.NORMAL_ZONE, 10, o) == 0.1
+    assert nl.zone_tainting_rate(nl.FULL_DISRUPTION, 10, o) == 0.1
+    assert nl.zone_tainting_rate(nl.PARTIAL_DISRUPTION, 51, o) == 0.01
+    assert nl.zone_tainting_rate(nl.PARTIAL_DISRUPTION, 50, o) == 0.0
+
+
+def test_zone_key() -> None:
+    zoned = {"metadata": {"labels": {"topology.kubernetes.io/zone": "a"}}}
+    assert nl.zone_key(zoned) == ":\x00:a"
+    assert nl.zone_key(_node()) == ""
+
+
+def _named(name: str, ready: str = "True", taints: list | None = None) -> dict:
+    node = _node(ready=ready, **({"taints": taints} if taints else {}))
+    node["metadata"] = {**node["metadata"], "name": name}
+    return node
+
+
+UNREACHABLE = [(nl.TAINT_UNREACHABLE, "NoSchedule"), (nl.TAINT_UNREACHABLE, "NoExecute")]
+
+
+def test_noexecute_taints_are_added_at_the_zone_rate(offline) -> None:
+    ctrl, clock = offline
+    for i in range(10):
+        ctrl.nodes.store.add(_named(f"n{i}", "Unknown" if i < 2 else "True"))
+    first, held = ctrl._gate_no_execute(_named("n0", "Unknown"), [], UNREACHABLE, clock.now())
+    assert first == UNREACHABLE and held is None  # a token: at once
+    second, held = ctrl._gate_no_execute(_named("n1", "Unknown"), [], UNREACHABLE, clock.now())
+    assert second == [(nl.TAINT_UNREACHABLE, "NoSchedule")]  # NoSchedule is never held back
+    assert held == 5.0  # looked at again (10 s to the next token at 0.1/s, capped by the monitor)
+    clock.advance(10)
+    again, held = ctrl._gate_no_execute(_named("n1", "Unknown"), [], UNREACHABLE, clock.now())
+    assert again == UNREACHABLE and held is None
+
+
+def test_a_held_back_swap_keeps_the_noexecute_taint_the_node_has(offline) -> None:
+    ctrl, clock = offline
+    for i in range(10):
+        ctrl.nodes.store.add(_named(f"n{i}", "Unknown" if i < 2 else "True"))
+    ctrl._gate_no_execute(_named("n0", "Unknown"), [], UNREACHABLE, clock.now())  # takes the token
+    had = [{"key": nl.TAINT_NOT_READY, "effect": "NoExecute"}]
+    desired, held = ctrl._gate_no_execute(_named("n1", "Unknown", had), had, UNREACHABLE, clock.now())
+    assert set(desired) == {(nl.TAINT_UNREACHABLE, "NoSchedule"), (nl.TAINT_NOT_READY, "NoExecute")}
+    assert held is not None
+
+
+def test_no_noexecute_taints_while_every_zone_is_fully_disrupted(offline) -> None:
+    ctrl, clock = offline
+    for i in range(3):
+        ctrl.nodes.store.add(_named(f"n{i}", "Unknown"))
+    had = [{"key": nl.TAINT_UNREACHABLE, "effect": "NoExecute"}]
+    desired, held = ctrl._gate_no_execute(_named("n0", "Unknown", had), had, UNREACHABLE, clock.now())
+    assert desired == [(nl.TAINT_UNREACHABLE, "NoSchedule")] and held is None
+    # ... so reconciling removes the NoExecute taint the node had
+    assert nl.reconcile_taints(had, desired, NOW) == [{"key": nl.TAINT_UNREACHABLE, "effect": "NoSchedule"}]

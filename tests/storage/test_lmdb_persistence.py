@@ -153,6 +153,20 @@ async def test_object_whose_revision_disagrees(tmp_path: Path) -> None:
     assert "resourceVersion '3' at revision 7" in open_fails(tmp_path / "db")
 
 
+async def test_object_that_is_not_json_behind_a_valid_checksum(tmp_path: Path) -> None:
+    await build(tmp_path / "db")
+    _poke(tmp_path / "db", DB_KV, b"/pods/ns/p0", encode_stored(Stored(b'{"metadata":', 7, 7)))
+    assert "object b'/pods/ns/p0' is damaged" in open_fails(tmp_path / "db")
+
+
+async def test_object_whose_revision_disagrees_among_other_revisions(tmp_path: Path) -> None:
+    """The cheap text check misses, so the object is decoded and its own metadata judged."""
+    await build(tmp_path / "db")
+    bad = Stored(b'{"metadata":{"resourceVersion":"3"},"x":{"resourceVersion":"8"}}', 7, 7)
+    _poke(tmp_path / "db", DB_KV, b"/pods/ns/p0", encode_stored(bad))
+    assert "resourceVersion '3' at revision 7" in open_fails(tmp_path / "db")
+
+
 async def test_random_damage_is_refused_or_harmless(tmp_path: Path) -> None:
     """Bytes overwritten anywhere: the store refuses to open, or (the damage hit free pages) opens
     with exactly the data written. Run in a child so a crash would show as a failure, not kill

@@ -182,3 +182,18 @@ async def test_group_committer_whole_batch_failure() -> None:
     results = await asyncio.gather(gc.submit(1), gc.submit(2), return_exceptions=True)
     assert all(isinstance(r, OSError) for r in results)
     await gc.stop()
+
+
+def test_decoders_copy_out_of_buffers() -> None:
+    """Reads hand LMDB's buffers (valid only inside the transaction) to the decoders: what they
+    return must be bytes of their own, equal to what was written."""
+    stored = Stored(b'{"a":1}', 5, 3)
+    got = decode_stored(memoryview(bytearray(encode_stored(stored))))
+    assert type(got.value) is bytes and got == stored
+    entry = LogEntry(Event("MODIFIED", "/k", b'{"b":2}', 9, b'{"b":1}', 1.5), 4)
+    raw = bytearray(encode_entry(entry))
+    back = decode_entry(9, memoryview(raw))
+    assert back == entry and type(back.event.value) is bytes and type(back.event.prev_value) is bytes
+    assert entry_key(memoryview(raw)) == "/k"
+    raw[:] = b"\0" * len(raw)  # the buffer goes away: the decoded copies stay intact
+    assert back == entry
