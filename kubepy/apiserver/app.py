@@ -263,30 +263,26 @@ class App:
             accept["subprotocol"] = protocol
         await send(accept)
         encode = wh.ws_encoder(protocol or "")
+        # The client leaving and the timeout both close the watcher, which ends the loop: one
+        # task and one timer per watch, none per event.
+        gone = asyncio.ensure_future(_wait_disconnect(receive, True))
+        gone.add_done_callback(lambda t: None if t.cancelled() else w.close())
+        timer = asyncio.get_running_loop().call_later(timeout, w.close)
         try:
-            async for ev in _until_disconnect(_events(w, timeout), receive, ws=True):
-                data = encode(ev)
+            async for ev in w:
+                data = encode(ev.json_line())  # one message per event, as Kubernetes sends
                 if protocol == "base64.binary.k8s.io" or protocol is None:
                     await send({"type": "websocket.send", "text": data.decode()})
                 else:
                     await send({"type": "websocket.send", "bytes": data})
-            await send({"type": "websocket.close", "code": 1000})
+            if not gone.done():
+                await send({"type": "websocket.close", "code": 1000})
         except OSError:
             pass
-
-
-async def _events(w: Any, timeout: float) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    try:
-        while (left := deadline - loop.time()) > 0:
-            try:
-                ev = await asyncio.wait_for(w.__anext__(), left)
-            except (StopAsyncIteration, TimeoutError):
-                return
-            yield ev.json_line()
-    finally:
-        w.close()
+        finally:
+            timer.cancel()
+            gone.cancel()
+            w.close()
 
 
 async def _until_disconnect(chunks: Any, receive: Receive, ws: bool = False) -> Any:

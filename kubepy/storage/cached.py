@@ -50,13 +50,14 @@ class WatchEvent:
 class CachedObject:
     """An immutable view of one stored object; `value` is its JSON with resourceVersion stamped."""
 
-    __slots__ = ("key", "revision", "value", "_obj", "_added")
+    __slots__ = ("key", "revision", "value", "_obj", "_labels", "_added")
 
     def __init__(self, key: str, revision: int, value: bytes) -> None:
         self.key = key
         self.revision = revision
         self.value = value
         self._obj: Obj | None = None
+        self._labels: dict[str, str] | None = None
         self._added: WatchEvent | None = None
 
     @property
@@ -66,6 +67,18 @@ class CachedObject:
         if o is None:
             o = self._obj = orjson.loads(self.value)
         return o
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """metadata.labels ({} when unset), extracted once: label selectors match on this alone.
+        The decoded object is not kept for it (a selector over 10,000 pods would hold them all)."""
+        labels = self._labels
+        if labels is None:
+            o = self._obj
+            if o is None:
+                o = orjson.loads(self.value)
+            labels = self._labels = (o.get("metadata") or {}).get("labels") or {}
+        return labels
 
     def added(self) -> WatchEvent:
         """The synthetic ADDED event replaying this object as initial state, shared by all."""

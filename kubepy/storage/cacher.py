@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kubepy.storage.cached import DELETED, CachedObject, Change, WatchEvent, bookmark_event, expired_event
-from kubepy.storage.fanout import Fanout, replay
+from kubepy.storage.fanout import PACE, Fanout, replay
 from kubepy.storage.interface import Compacted, Event, FutureRevision, Storage
 from kubepy.storage.key_index import KeyIndex
 from kubepy.storage.listing import page, span_at
@@ -71,12 +71,15 @@ class Cacher:
         bookmark_interval: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         tick_period: float | None = 1.0,
+        watch_pace: float = PACE,
     ) -> None:
-        """`tick_period`: how often the background task calls tick() (None: never; call it)."""
+        """`tick_period`: how often the background task calls tick() (None: never; call it).
+        `watch_pace`: under a stream of changes, watch readers are woken at most this often
+        (seconds) and each takes all its queued events in one write; see Fanout."""
         self._storage = storage
         self._index = KeyIndex()
         self._ring = EventRing(capacity)
-        self._fanout = Fanout()
+        self._fanout = Fanout(watch_pace)
         self._rev = 0
         self._queue_limit = watcher_queue
         self._interval = bookmark_interval

@@ -8,11 +8,12 @@ watcher; a filtered one is decided per watcher from the new and the previous obj
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from kubepy.storage.cached import DELETED, Change, WatchEvent, bookmark_event
 from kubepy.storage.key_index import bucket_of, under
-from kubepy.storage.watcher import PREDICATE_FAILED, Predicate, Watcher, classify
+from kubepy.storage.watcher import PREDICATE_FAILED, Predicate, Watcher, classify, passes
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,8 @@ def filtered_event(change: Change, predicate: Predicate) -> WatchEvent | None:
     prev = change.prev
     t = classify(
         change.type,
-        change.type != DELETED and predicate(change.cur.obj),
-        None if prev is None else predicate(prev.obj),
+        change.type != DELETED and passes(predicate, change.cur),
+        None if prev is None else passes(predicate, prev),
     )
     return None if t is None else change.event_as(t)
 
@@ -45,15 +46,33 @@ def replay(prefix: str, predicate: Predicate | None, changes: list[Change]) -> l
     return out
 
 
+#: Readers are woken at most once per this many seconds (a reader idle longer is woken at once).
+PACE = 0.005
+
+
+def wake_delay(now: float, last_wake: float, pace: float) -> float:
+    """Seconds until waiting readers may be woken: 0 when the last wake-up is `pace` old."""
+    return max(0.0, last_wake + pace - now)
+
+
 class Fanout:
-    """The open watchers, by resource; closing a watcher removes it (via its on_close)."""
+    """The open watchers, by resource; closing a watcher removes it (via its on_close).
 
-    __slots__ = ("_sets", "_slots", "_bookmarkers")
+    Waking a reader costs a task switch and a socket write, so readers are not woken per event:
+    under a stream of changes they are woken together at most every `pace` seconds and each
+    takes everything queued for it at once. After a quiet `pace` the first change wakes them at
+    once, so an isolated change is not delayed."""
 
-    def __init__(self) -> None:
+    __slots__ = ("_sets", "_slots", "_bookmarkers", "_due", "_timer", "_last_wake", "pace")
+
+    def __init__(self, pace: float = PACE) -> None:
         self._sets: dict[str, set[Watcher]] = {}
         self._slots: dict[str, tuple[Watcher, ...]] = {}  # immutable snapshots for dispatch
         self._bookmarkers: set[Watcher] = set()
+        self._due: list[Watcher] = []  # readers waiting for events already queued
+        self._timer: asyncio.TimerHandle | None = None
+        self._last_wake = float("-inf")
+        self.pace = pace
 
     def __len__(self) -> int:
         return sum(len(ws) for ws in self._sets.values())
@@ -81,15 +100,46 @@ class Fanout:
         for ws in list(self._sets.values()):
             for w in list(ws):
                 w.close(reason)
+        self.wake_due()
 
     def dispatch(self, change: Change) -> None:
         """Queue `change` for every watcher that sees it; too slow ones close themselves."""
+        due = self._due
+        n = len(due)
         ws = self._slots.get(bucket_of(change.key))
         if ws:
-            _send(ws, change)
+            _send(ws, change, due)
         ws = self._slots.get(_WIDE)
         if ws:
-            _send(ws, change)
+            _send(ws, change, due)
+        if len(due) > n and self._timer is None:
+            self._schedule_wake()
+
+    def _schedule_wake(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop, so no reader can be waiting on one
+            self.wake_due()
+            return
+        delay = wake_delay(loop.time(), self._last_wake, self.pace)
+        if delay <= 0:
+            self.wake_due()
+        else:
+            self._timer = loop.call_later(delay, self.wake_due)
+
+    def wake_due(self) -> None:
+        """Wake every reader with events queued since the last wake-up."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        due, self._due = self._due, []
+        if due:
+            try:
+                self._last_wake = asyncio.get_running_loop().time()
+            except RuntimeError:
+                pass
+            for w in due:
+                w.wake()
 
     def bookmark(self, now: float, revision: int, interval: float) -> int:
         """Queue a BOOKMARK at `revision` for every watcher whose bookmark is due, then schedule
@@ -107,8 +157,9 @@ class Fanout:
         return sent
 
 
-def _send(watchers: tuple[Watcher, ...], change: Change) -> None:
-    """The hot loop (per change x watcher): a prefix test, then one shared event or a filter."""
+def _send(watchers: tuple[Watcher, ...], change: Change, due: list[Watcher]) -> None:
+    """The hot loop (per change x watcher): a prefix test, then one shared event or a filter;
+    readers that wait for it are added to `due`."""
     key = change.key
     base: WatchEvent | None = None
     for w in watchers:
@@ -118,7 +169,8 @@ def _send(watchers: tuple[Watcher, ...], change: Change) -> None:
         if w.predicate is None:
             if base is None:
                 base = change.event()
-            w.push(base)
+            if w.enqueue(base):
+                due.append(w)
             continue
         try:
             ev = filtered_event(change, w.predicate)
@@ -126,5 +178,5 @@ def _send(watchers: tuple[Watcher, ...], change: Change) -> None:
             log.exception("watch predicate failed on %s", key)
             w.close(PREDICATE_FAILED)
             continue
-        if ev is not None:
-            w.push(ev)
+        if ev is not None and w.enqueue(ev):
+            due.append(w)

@@ -14,10 +14,23 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from kubepy.storage.cached import ADDED, DELETED, MODIFIED, WatchEvent
+from kubepy.storage.cached import ADDED, DELETED, MODIFIED, CachedObject, WatchEvent
 from kubepy.storage.key_index import is_dir
 
 Predicate = Callable[[dict[str, Any]], bool]
+
+
+def label_selector(predicate: Predicate | None) -> Any:
+    """The label selector a predicate consists of alone (its `label_selector` attribute), else
+    None: such a predicate is decided on an object's pre-extracted labels, without decoding it."""
+    return getattr(predicate, "label_selector", None)
+
+
+def passes(predicate: Predicate, o: CachedObject) -> bool:
+    """Whether `o` passes `predicate`, on its labels alone when that is all the predicate reads."""
+    sel = getattr(predicate, "label_selector", None)
+    return sel.matches(o.labels) if sel is not None else predicate(o.obj)
+
 
 TOO_SLOW = "too slow"
 STOPPED = "cache stopped"
@@ -114,6 +127,22 @@ class Watcher:
             self.close(TOO_SLOW)
         return False
 
+    def enqueue(self, event: WatchEvent) -> bool:
+        """push() without waking the reader: returns whether the reader waits and must be woken
+        (the fan-out wakes many readers at once, paced). A full queue closes the watcher."""
+        q = self._queue
+        if len(q) < self._limit:
+            q.append(event)
+            return self._waiter is not None
+        if self.closed_reason is None:
+            self.close(TOO_SLOW)
+        return False
+
+    def wake(self) -> None:
+        """Let a waiting reader run (after enqueue())."""
+        if self._waiter is not None:
+            self._wake()
+
     def offer(self, event: WatchEvent) -> bool:
         """Queue an event only if there is room (bookmarks): never closes the watcher."""
         q = self._queue
@@ -123,6 +152,28 @@ class Watcher:
         if self._waiter is not None:
             self._wake()
         return True
+
+    def take(self, limit: int) -> list[WatchEvent]:
+        """Up to `limit` events already waiting (backlog first), without waiting: a reader that
+        got one event takes the rest of the batch in one call rather than one await each."""
+        out: list[WatchEvent] = []
+        backlog = self._backlog
+        if self._pos < len(backlog):
+            end = min(len(backlog), self._pos + limit)
+            out = backlog[self._pos : end]
+            if end == len(backlog):
+                self._backlog, self._pos = [], 0
+            else:
+                self._pos = end
+        q = self._queue
+        room = limit - len(out)
+        if q and room > 0:
+            if len(q) <= room:
+                out += q
+                q.clear()
+            else:
+                out += [q.popleft() for _ in range(room)]
+        return out
 
     def close(self, reason: str = CLOSED) -> None:
         """End the watch now; events not yet read are dropped. Idempotent."""

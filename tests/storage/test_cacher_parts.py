@@ -7,6 +7,7 @@ import asyncio
 import orjson
 import pytest
 
+from kubepy.api import labels
 from kubepy.storage.cached import (
     INITIAL_EVENTS_END,
     CachedObject,
@@ -15,11 +16,12 @@ from kubepy.storage.cached import (
     bookmark_event,
     expired_event,
 )
+from kubepy.storage.fanout import Fanout, wake_delay
 from kubepy.storage.interface import Compacted
 from kubepy.storage.key_index import KeyIndex, bucket_of, prefix_end, under
 from kubepy.storage.listing import page
 from kubepy.storage.ring import EventRing
-from kubepy.storage.watcher import TOO_SLOW, Watcher, classify
+from kubepy.storage.watcher import TOO_SLOW, Watcher, classify, passes
 
 
 def obj(key: str, rev: int, **extra: object) -> CachedObject:
@@ -344,3 +346,129 @@ async def test_finished_watcher_drains_then_ends() -> None:
     w = Watcher.finished([ev(1, "ERROR")])
     assert [e.type async for e in w] == ["ERROR"]
     assert w.closed_reason == "finished"
+
+
+# ---- label selectors on pre-extracted labels ------------------------------------------------
+def labelled(n: int) -> tuple[list[str], dict[str, CachedObject]]:
+    objs = {
+        f"k{i:04d}": obj(f"k{i:04d}", i, metadata={"name": f"k{i:04d}", "labels": {"tier": str(i % 7)}})
+        for i in range(n)
+    }
+    objs["k9999"] = obj("k9999", 1)  # no labels at all
+    return sorted(objs), objs
+
+
+@pytest.mark.parametrize("selector", ["tier=3", "tier!=3", "!tier", "tier in (1,5)"])
+@pytest.mark.parametrize("limit", [0, 1, 5, 150, 2000])
+def test_page_with_a_label_selector_matches_the_predicate_it_stands_for(selector: str, limit: int) -> None:
+    """The bulk path (labels only, in blocks) pages exactly like the predicate, across blocks."""
+    sel = labels.parse_selector(selector)
+    keys, objs = labelled(2500)
+
+    def plain(o: dict) -> bool:
+        return sel.matches((o.get("metadata") or {}).get("labels") or {})
+
+    def tagged(o: dict) -> bool:
+        raise AssertionError("the labels path must not call the predicate")
+
+    tagged.label_selector = sel  # type: ignore[attr-defined]
+    want = page(keys, 3, len(keys), objs.__getitem__, limit, plain)
+    got = page(keys, 3, len(keys), objs.__getitem__, limit, tagged)
+    assert [o.key for o in got[0]] == [o.key for o in want[0]] and got[1:] == want[1:]
+
+
+def test_labels_are_extracted_once_without_keeping_the_decoded_object() -> None:
+    o = obj("k", 1, metadata={"name": "k", "labels": {"a": "b"}})
+    assert o.labels == {"a": "b"} and o.labels is o.labels
+    assert o._obj is None  # a selector over many objects does not hold them all decoded
+    assert obj("k", 1).labels == {}
+    decoded = obj("k", 1, metadata={"labels": {"x": "y"}})
+    assert decoded.obj["metadata"]["labels"] == decoded.labels == {"x": "y"}
+
+
+def test_passes_uses_labels_only_for_a_label_selector_predicate() -> None:
+    o = obj("k", 1, metadata={"name": "k", "labels": {"app": "web"}})
+    sel = labels.parse_selector("app=web")
+
+    def by_labels(x: dict) -> bool:
+        raise AssertionError("not called")
+
+    by_labels.label_selector = sel  # type: ignore[attr-defined]
+    assert passes(by_labels, o) and o._obj is None
+    assert passes(lambda x: x["metadata"]["name"] == "k", o)
+    assert not passes(lambda x: False, o)
+
+
+# ---- batched reads and paced wake-ups -------------------------------------------------------
+def test_take_returns_backlog_then_queue_up_to_the_limit() -> None:
+    w = Watcher("/registry/core/pods/", [ev(1), ev(2), ev(3)], limit=10)
+    for r in (4, 5, 6):
+        w.push(ev(r))
+    assert [e.revision for e in w.take(2)] == [1, 2]
+    assert [e.revision for e in w.take(3)] == [3, 4, 5]
+    assert w.pending() == 1
+    assert [e.revision for e in w.take(10)] == [6]
+    assert w.take(10) == [] and w.pending() == 0
+
+
+def test_enqueue_reports_a_waiting_reader_and_closes_a_full_queue() -> None:
+    w = Watcher("/registry/core/pods/", [], limit=1)
+    assert w.enqueue(ev(1)) is False  # nobody waits
+    assert w.enqueue(ev(2)) is False and w.closed_reason == TOO_SLOW
+
+
+def test_wake_delay() -> None:
+    assert wake_delay(10.0, 9.0, 0.005) == 0.0  # quiet for longer than the pace: at once
+    assert wake_delay(10.0, 10.0, 0.005) == pytest.approx(0.005)
+    assert wake_delay(10.002, 10.0, 0.005) == pytest.approx(0.003)
+    assert wake_delay(10.0, float("-inf"), 0.005) == 0.0
+
+
+def change(rev: int) -> Change:
+    return Change("ADDED", obj(f"/registry/core/pods/ns/p{rev}", rev), None)
+
+
+async def test_fanout_wakes_the_first_change_at_once_and_paces_the_next() -> None:
+    f = Fanout(pace=3600.0)  # the next wake-up never comes by itself within the test
+    w = Watcher("/registry/core/pods/", [], limit=100, on_close=f.discard)
+    f.add(w)
+    reader = asyncio.create_task(anext(w))
+    await asyncio.sleep(0)
+    f.dispatch(change(1))  # after a quiet pace: woken at once
+    assert (await reader).revision == 1
+    reader = asyncio.create_task(anext(w))
+    await asyncio.sleep(0)
+    f.dispatch(change(2))
+    f.dispatch(change(3))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not reader.done() and w.pending() == 2  # queued, the reader not yet woken
+    f.wake_due()  # what the timer does
+    assert (await reader).revision == 2
+    assert [e.revision for e in w.take(10)] == [3]
+    w.close()
+    assert len(f) == 0
+
+
+async def test_fanout_with_no_pace_wakes_every_change() -> None:
+    f = Fanout(pace=0.0)
+    w = Watcher("/registry/core/pods/", [], limit=100, on_close=f.discard)
+    f.add(w)
+    for rev in (1, 2):
+        reader = asyncio.create_task(anext(w))
+        await asyncio.sleep(0)
+        f.dispatch(change(rev))
+        assert (await reader).revision == rev
+
+
+async def test_close_all_wakes_readers_with_nothing_left() -> None:
+    f = Fanout(pace=3600.0)
+    w = Watcher("/registry/core/pods/", [], limit=100, on_close=f.discard)
+    f.add(w)
+    reader = asyncio.create_task(anext(w))
+    await asyncio.sleep(0)
+    f.dispatch(change(1))
+    await reader
+    f.dispatch(change(2))  # pending, no reader waiting
+    f.close_all("cache stopped")
+    assert [e async for e in w] == [] and w.closed_reason == "cache stopped"

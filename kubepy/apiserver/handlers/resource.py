@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from kubepy.api import errors as fe
+from kubepy.api.jsonkey import json_key
 from kubepy.apiserver import params, partial, table
+from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.handlers import patching
 from kubepy.apiserver.http import Request, Response, decode_body, raw_response
 from kubepy.apiserver.registry.registry import Entry
@@ -91,18 +94,28 @@ async def get(e: Entry, req: Request) -> Response:
     return raw_response(200, item.value, req)
 
 
-def list_body(e: Entry, items: list[bytes], revision: int, token: str = "", remaining: int = 0) -> bytes:
+def _list_head(e: Entry, revision: int, token: str, remaining: int) -> bytes:
     meta: Obj = {"resourceVersion": str(revision)}
     if token:
         meta["continue"] = token
         if remaining:
             meta["remainingItemCount"] = remaining
-    head = b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
+    return b'{"kind":"%s","apiVersion":"%s","metadata":%s,"items":[' % (
         e.res.list_kind.encode(),
         e.res.api_version.encode(),
         orjson.dumps(meta),
     )
-    return head + b",".join(items) + b"]}"
+
+
+def list_body(e: Entry, items: list[bytes], revision: int, token: str = "", remaining: int = 0) -> bytes:
+    """The list's JSON, built with one copy of the items: head and tail ride on the first and
+    last item rather than on the whole body, so a 15 MB list is not copied three times. It goes
+    out in one write: sent in pieces, uvicorn's flow control made the loop wake per piece and
+    the transfer slower, for no CPU saved."""
+    head = _list_head(e, revision, token, remaining)
+    if len(items) < 2:
+        return head + b"".join(items) + b"]}"
+    return b",".join([head + items[0], *items[1:-1], items[-1] + b"]}"])
 
 
 async def list_(e: Entry, req: Request) -> Response:
@@ -193,6 +206,7 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
         await ensure_namespace(e, req, body)
 
     uid = (body.get("metadata") or {}).get("uid")
+    fresh_body = _body_copies(body, "yaml" in req.content_type)
 
     def mutate(current: Obj | None) -> Obj:
         # a PUT body's uid is a precondition, checked before its resourceVersion (Kubernetes'
@@ -200,7 +214,7 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
         actual = (current or {}).get("metadata", {}).get("uid", "")
         if current is not None and uid and uid != actual:
             raise e.store._precondition_conflict(req.info.name, "uid", uid, actual)
-        return copy.deepcopy(body)
+        return fresh_body()
 
     res = await e.store.update(
         req.info.namespace,
@@ -212,6 +226,25 @@ async def update(e: Entry, req: Request, subresource: str = "") -> Response:
         decoded_warnings=warnings,
     )
     return _write_response(201 if res.created else 200, res, req)
+
+
+def _body_copies(body: Obj, yaml: bool) -> Callable[[], Obj]:
+    """The PUT body for each attempt of the update loop, which changes what it is given: the body
+    itself the first time (nothing else reads it), then fresh copies of it as it came, taken
+    from its JSON. YAML may share one value under two keys (anchors), which only a deep copy
+    keeps as it is; JSON that orjson would not write back exactly is copied as it is."""
+    raw = None if yaml else json_key(body)
+    kept = None if raw is not None else (copy.deepcopy if yaml else json_copy)(body)
+    first = [body]
+
+    def fresh() -> Obj:
+        if first:
+            return first.pop()
+        if raw is not None:
+            return orjson.loads(raw)
+        return (copy.deepcopy if yaml else json_copy)(kept)
+
+    return fresh
 
 
 async def patch(e: Entry, req: Request, subresource: str = "") -> Response:

@@ -22,6 +22,9 @@ from kubepy.storage.interface import Compacted, FutureRevision
 #: Kubernetes closes a watch after a random time between --min-request-timeout and twice it.
 MIN_REQUEST_TIMEOUT = 1800
 
+#: At most this many events share one chunk (one transport write).
+CHUNK_EVENTS = 256
+
 
 async def open_watcher(e: Entry, req: Request) -> tuple[Watcher, float]:
     """Validate the request and register the watcher; errors here become an HTTP error reply."""
@@ -117,21 +120,14 @@ async def stream(
     watchers at a thousand events a second, per-event timers were most of the cost."""
     loop = asyncio.get_running_loop()
     timer = loop.call_later(timeout, w.close)
-    it = w.__aiter__()
     try:
-        async for ev in it:
-            chunk = line(ev) if line else ev.json_line()
-            # drain what is already queued into the same chunk: fewer sends under load
-            n = w.pending()
-            if n:
-                parts = [chunk]
-                for _ in range(min(n, 256)):
-                    try:
-                        nxt = await it.__anext__()
-                    except StopAsyncIteration:
-                        break
-                    parts.append(line(nxt) if line else nxt.json_line())
-                chunk = b"".join(parts)
+        async for ev in w:
+            # what is already queued goes into the same chunk: one send per wake-up, not per event
+            more = w.take(CHUNK_EVENTS - 1) if w.pending() else None
+            if line is None:
+                chunk = b"".join([ev.json_line(), *[m.json_line() for m in more]]) if more else ev.json_line()
+            else:
+                chunk = b"".join([line(ev), *[line(m) for m in more]]) if more else line(ev)
             yield encode(chunk)
     finally:
         timer.cancel()
@@ -165,6 +161,9 @@ class ConvertingWatcher:
 
     async def __anext__(self) -> ConvertedEvent:
         return ConvertedEvent(await self.w.__anext__(), self.convert)
+
+    def take(self, limit: int) -> list[ConvertedEvent]:
+        return [ConvertedEvent(ev, self.convert) for ev in self.w.take(limit)]
 
     def pending(self) -> int:
         return self.w.pending()

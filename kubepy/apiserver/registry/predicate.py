@@ -56,4 +56,6 @@ def build(res: Resource, label_selector: str, field_selector: str) -> tuple[Pred
             return False
         return not reqs or fieldsel.matches(reqs, field_set(res, obj))
 
+    if not reqs:  # labels alone: the watch cache matches them without decoding objects
+        pred.label_selector = lsel  # type: ignore[attr-defined]
     return pred, name
