@@ -28,3 +28,19 @@ def test_human_duration_matches_kubectl():
         800 * 86400: "2y70d",
     }
     assert {k: human_duration(k) for k in cases} == cases
+
+
+def test_rfc3339_remembers_one_second_without_mixing_times_up():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from kubepy.util.duration import rfc3339
+
+    t = datetime(2026, 1, 2, 3, 4, 5, 999_999, tzinfo=UTC)
+    assert rfc3339(t) == rfc3339(t.replace(microsecond=0)) == "2026-01-02T03:04:05Z"
+    assert rfc3339(t + timedelta(microseconds=1)) == "2026-01-02T03:04:06Z"
+    assert rfc3339(t.replace(tzinfo=None)) == "2026-01-02T03:04:05Z"  # naive: read as UTC
+    assert rfc3339(t.astimezone(timezone(timedelta(hours=9)))) == "2026-01-02T03:04:05Z"
+    assert rfc3339(datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05Z"
+    assert (
+        rfc3339(datetime(2026, 1, 2, 12, 4, 5, tzinfo=timezone(timedelta(hours=9)))) == "2026-01-02T03:04:05Z"
+    )

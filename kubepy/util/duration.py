@@ -49,8 +49,21 @@ def age(obj_time: str | None, now: datetime) -> str:
     return human_duration((now - parse_time(obj_time)).total_seconds())
 
 
+#: the last second formatted, as (that second's datetime, its text): every write reads the clock
+#: and formats it, thousands of times in one second
+_last: tuple[datetime, str] = (datetime.min.replace(tzinfo=UTC), "")
+
+
 def rfc3339(t: datetime) -> str:
     """Kubernetes' wire form, always in UTC (an aware local time is converted first)."""
-    if t.tzinfo is not None:
-        t = t.astimezone(UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    global _last
+    if t.tzinfo is not None and t.tzinfo is not UTC:
+        t = t.astimezone(UTC)  # a zone lookup: the server's clock reads UTC to skip it
+    second = t.replace(microsecond=0) if t.microsecond else t
+    last = _last
+    if second == last[0]:  # never a naive time: those are unequal to any aware one
+        return last[1]
+    text = second.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if second.tzinfo is UTC:
+        _last = (second, text)
+    return text

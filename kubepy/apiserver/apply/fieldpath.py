@@ -180,14 +180,15 @@ def recursive_difference(fs: FieldSet, prefixes: FieldSet) -> FieldSet:
 # ---- FieldsV1 --------------------------------------------------------------------------------
 def encode_fields(fs: FieldSet) -> dict:
     """The FieldsV1 object for `fs`, keys ordered as Kubernetes writes them (a fresh object)."""
-    return orjson.loads(_encoded(fs))
+    return orjson.loads(orjson.dumps(shared_fields(fs)))
 
 
-@lru_cache(maxsize=1024)
-def _encoded(fs: FieldSet) -> bytes:
-    """Every write re-encodes every manager's set, and most sets are the ones the last write (or
-    the last object made from the same template) had: encode each distinct set once."""
-    return orjson.dumps(_encode(fs))
+@lru_cache(maxsize=16384)
+def shared_fields(fs: FieldSet) -> dict:
+    """encode_fields(fs) shared by every caller, who must not change it: every write encodes
+    every manager's set again, and most sets are the ones the last write of the object (or the
+    last object made from the same template) had. Sized for one set per node's Lease and more."""
+    return _encode(fs)
 
 
 def _encode(fs: FieldSet) -> dict:

@@ -32,6 +32,7 @@ from kubepy.apiserver.apply.managed import (
 )
 from kubepy.apiserver.apply.merge import drop_nulls
 from kubepy.apiserver.apply.typed import STRUCT, Node, json_copy, node_of
+from kubepy.apiserver.apply.unmoved import unmoved
 
 BEFORE_FIRST_APPLY = "before-first-apply"
 
@@ -88,8 +89,8 @@ def _view(obj: dict | None) -> dict:
     return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
 
 
-def _store(obj: dict, managed: Managed) -> dict:
-    entries = encode_managed(managed)
+def _store(obj: dict, managed: Managed, fresh: str | None = None) -> dict:
+    entries = encode_managed(managed, fresh)
     meta = obj.setdefault("metadata", {})
     meta.pop("managedFields", None)  # then appended, where track_update's copy has it
     if entries is not None:
@@ -136,7 +137,13 @@ def _credit_update(
 ) -> None:
     """The Update chain: take the fields this write changed and add them to `manager`'s entry."""
     ident = identity(manager or "unknown", UPDATE, api_version, subresource)
-    fs = updater.update(old, new, managed, api_version, node, reset) - STRIPPED
+    cmp = updater.changes(old, new, node, reset)
+    fs = unmoved(managed, ident, cmp, STRIPPED)
+    if fs is not None:  # nothing changes hands: the entries stay, the writer's time moves
+        if fs:
+            managed.times[ident] = now
+        return
+    fs = updater.update(old, new, managed, api_version, node, reset, cmp) - STRIPPED
     if fs:
         prev = managed.fields.get(ident)
         managed.fields[ident] = Owned(fs | prev.fields if prev else fs, api_version, False)
@@ -215,7 +222,7 @@ def track_update(
     if not managed.fields and ((live.get("metadata") or {}).get("uid")):
         return result
     _credit_update(live, result, managed, manager, api_version, subresource, now, node, reset)
-    return _store(result, managed)
+    return _store(result, managed, identity(manager or "unknown", UPDATE, api_version, subresource))
 
 
 def track_create(
@@ -348,4 +355,4 @@ def apply(
     else:
         result = body
     sync_last_applied(result, applied, manager)
-    return _store(result, managed)
+    return _store(result, managed, ident)

@@ -36,14 +36,27 @@ class Conflicts(Exception):
         self.conflicts = conflicts
 
 
-def _settle(
-    old: Any, new: Any, managed: Managed, workflow: str, force: bool, node: Node, reset: FieldSet
-) -> Comparison:
-    """Updater.update: take changed fields from other managers (or refuse) and forget removed ones."""
+def changes(old: Any, new: Any, node: Node, reset: FieldSet) -> Comparison:
+    """What a write from `old` to `new` added, modified and removed, outside `reset`."""
     old, new, dropped = _without_equal_fields(old, new, node, reset)
     cmp = compare_views(old, new, node)
-    if not dropped:
-        cmp = cmp.exclude(reset)
+    return cmp if dropped else cmp.exclude(reset)
+
+
+def _settle(
+    old: Any,
+    new: Any,
+    managed: Managed,
+    workflow: str,
+    force: bool,
+    node: Node,
+    reset: FieldSet,
+    cmp: Comparison | None = None,
+) -> Comparison:
+    """Updater.update: take changed fields from other managers (or refuse) and forget removed
+    ones. `cmp`: changes(old, new, node, reset) when the caller has it already."""
+    if cmp is None:
+        cmp = changes(old, new, node, reset)
     changed = cmp.modified | cmp.added
     conflicts: dict[str, FieldSet] = {}
     for m, owned in managed.fields.items():
@@ -90,10 +103,18 @@ def _dumps(v: Any) -> object:
         return object()
 
 
-def update(old: Any, new: Any, managed: Managed, api_version: str, node: Node, reset: FieldSet) -> FieldSet:
+def update(
+    old: Any,
+    new: Any,
+    managed: Managed,
+    api_version: str,
+    node: Node,
+    reset: FieldSet,
+    cmp: Comparison | None = None,
+) -> FieldSet:
     """Updater.Update run for the anonymous current operation: other managers lose what this write
     changed or removed; the fields it set are returned for the caller to credit. Mutates `managed`."""
-    cmp = _settle(old, new, managed, CURRENT, True, node, reset)
+    cmp = _settle(old, new, managed, CURRENT, True, node, reset, cmp)
     return cmp.modified | cmp.added  # nothing at or under `reset` is left in it
 
 

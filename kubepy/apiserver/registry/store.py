@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -60,7 +60,7 @@ class StoreEnv:
     storage: Storage
     cache: Any  # kubepy.storage.cacher.Cacher
     settings: Settings = field(default_factory=Settings)
-    now: Callable[[], datetime] = lambda: datetime.now().astimezone()
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     uid: Callable[[], str] = objectmeta.new_uid
     suffix: Callable[[], str] = objectmeta.random_suffix
     normalize_quantity: Callable[[Any], str] | None = None
