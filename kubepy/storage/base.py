@@ -20,7 +20,7 @@ from typing import Protocol
 
 import orjson
 
-from kubepy.storage.codec import check_preconditions, stamp
+from kubepy.storage.codec import check_preconditions, encode, fill
 from kubepy.storage.history import merge, paginate, range_start, state_before
 from kubepy.storage.interface import (
     Compacted,
@@ -176,7 +176,7 @@ class LogEngine(ABC):
 
     async def create(self, key: str, obj: Obj) -> Record:
         self._check_open()
-        ev = (await self._commit(Create(key, obj))).event
+        ev = (await self._commit(Create(key, encode(obj)))).event
         return Record(key, ev.value, ev.revision)
 
     async def guaranteed_update(
@@ -189,11 +189,11 @@ class LogEngine(ABC):
                 raise KeyNotFound(key)
             obj = cur.obj()
             check_preconditions(key, obj, preconditions)
-            new = try_update(obj)
-            if _unchanged(stamp(new, cur.revision), cur.value):
+            new = encode(try_update(obj))  # once: for the no-op check and for the write
+            if _unchanged(fill(new, cur.revision), cur.value):
                 return cur  # nothing changed: no write, no event
             try:
-                ev = (await self._commit(Update(key, new, cur.revision))).event
+                ev = (await self._commit(Update(key, new, cur.revision, cur.value))).event
             except Conflict:
                 continue
             return Record(key, ev.value, ev.revision)
@@ -214,7 +214,7 @@ class LogEngine(ABC):
             if validate is not None:
                 validate(obj)
             try:
-                ev = (await self._commit(Delete(key, cur.revision))).event
+                ev = (await self._commit(Delete(key, cur.revision, cur.value))).event
             except Conflict:
                 continue
             return Record(key, ev.value, ev.revision)

@@ -40,6 +40,7 @@ from kubepy.storage.lmdb_format import (
     entry_timestamp,
     rev_key,
     rev_of,
+    stored_revisions,
 )
 from kubepy.storage.ops import LogEntry, Stored, Write, apply
 from kubepy.storage.retention import explicit_target
@@ -102,14 +103,21 @@ class _View:
 
 
 class _Txn:
-    """`ops.Txn` over one LMDB write transaction."""
+    """`ops.Txn` over one LMDB write transaction (opened with buffers=True: a value read is not
+    copied, only its header is looked at). Log entries are buffered and written by `flush` in
+    one call: every py-lmdb call gives up the GIL, and taking it back from a busy event loop is
+    what a writer thread mostly waits for."""
 
     def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any) -> None:
         self.txn, self.kv, self.log = txn, kv, log
+        self._entries: list[tuple[bytes, bytes]] = []
 
-    def get(self, key: str) -> Stored | None:
+    def revisions(self, key: str) -> tuple[int, int] | None:
         raw = self.txn.get(key.encode(), db=self.kv)
-        return None if raw is None else decode_stored(raw)
+        return None if raw is None else stored_revisions(raw)
+
+    def insert(self, key: str, stored: Stored) -> bool:
+        return bool(self.txn.put(key.encode(), encode_stored(stored), db=self.kv, overwrite=False))
 
     def put(self, key: str, stored: Stored) -> None:
         self.txn.put(key.encode(), encode_stored(stored), db=self.kv)
@@ -118,7 +126,13 @@ class _Txn:
         self.txn.delete(key.encode(), db=self.kv)
 
     def append(self, entry: LogEntry) -> None:
-        self.txn.put(rev_key(entry.event.revision), encode_entry(entry), db=self.log, append=True)
+        self._entries.append((rev_key(entry.event.revision), encode_entry(entry)))
+
+    def flush(self) -> None:
+        """Write the buffered log entries (revisions ascend, so each goes at the end)."""
+        if self._entries:
+            self.txn.cursor(db=self.log).putmulti(self._entries, append=True)
+            self._entries = []
 
 
 class LmdbStorage(LogEngine):
@@ -195,11 +209,12 @@ class LmdbStorage(LogEngine):
         results: list[Any] = []
         now = self.clock()
         rev, compacted = self._w_revision, self._w_compacted
-        txn = self._env.begin(write=True)
+        txn = self._env.begin(write=True, buffers=True)
         try:
             tx = _Txn(txn, self._kv, self._log)
             for op in ops:
                 if isinstance(op, _Compact):
+                    tx.flush()  # compaction sees the log as the ops before it left it
                     compacted, more = self._drop(txn, op.revision, compacted, rev, now)
                     results.append((compacted, more))
                     continue
@@ -211,6 +226,7 @@ class LmdbStorage(LogEngine):
             if rev == self._w_revision and compacted == self._w_compacted:
                 txn.abort()
                 return results
+            tx.flush()
             txn.put(META_REVISION, encode_u64(rev), db=self._meta)
             txn.put(META_COMPACTED, encode_u64(compacted), db=self._meta)
             txn.commit()

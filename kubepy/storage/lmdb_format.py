@@ -48,6 +48,14 @@ def encode_stored(stored: Stored) -> bytes:
     return _KV.pack(stored.mod_revision, stored.create_revision, zlib.crc32(value)) + value
 
 
+def stored_revisions(data: bytes | memoryview) -> tuple[int, int]:
+    """Only the (mod, create) revisions of an encoded kv value: a write checks these alone."""
+    if len(data) < _KV.size:
+        raise BadRecord(f"value of {len(data)} bytes is shorter than its header")
+    mod, create, _ = _KV.unpack_from(data)
+    return mod, create
+
+
 def decode_stored(data: bytes | memoryview) -> Stored:
     if len(data) < _KV.size:
         raise BadRecord(f"value of {len(data)} bytes is shorter than its header")

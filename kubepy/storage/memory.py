@@ -54,8 +54,15 @@ class MemoryState:
         return self.log[revision - self.compacted - 1]
 
     # ---- Txn ----
-    def stored(self, key: str) -> Stored | None:
-        return self.kv.get(key)
+    def revisions(self, key: str) -> tuple[int, int] | None:
+        stored = self.kv.get(key)
+        return None if stored is None else (stored.mod_revision, stored.create_revision)
+
+    def insert(self, key: str, stored: Stored) -> bool:
+        if key in self.kv:
+            return False
+        self.put(key, stored)
+        return True
 
     def put(self, key: str, stored: Stored) -> None:
         if key not in self.kv:
@@ -78,7 +85,8 @@ class _Txn:
     """`MemoryState` seen through the `ops.Txn` protocol."""
 
     def __init__(self, state: MemoryState) -> None:
-        self.get = state.stored
+        self.revisions = state.revisions
+        self.insert = state.insert
         self.put = state.put
         self.remove = state.remove
         self.append = state.append

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from kubepy.storage.codec import restamp, stamp
-from kubepy.storage.interface import Event, KeyExists, KeyNotFound, Obj, Record, StorageError
+from kubepy.storage.codec import Encoded, fill, restamp
+from kubepy.storage.interface import Event, KeyExists, KeyNotFound, Record, StorageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,59 +43,69 @@ class Conflict(StorageError):
 @dataclass(frozen=True, slots=True)
 class Create:
     key: str
-    obj: Obj
+    value: Encoded
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
     key: str
-    obj: Obj
+    value: Encoded
     expect: int  # mod revision the update was computed from
+    prev: bytes  # the value at `expect`: if the key is still there, the engine need not read it
 
 
 @dataclass(frozen=True, slots=True)
 class Delete:
     key: str
     expect: int
+    prev: bytes  # the value at `expect`
 
 
 Write = Create | Update | Delete
 
 
 class Txn(Protocol):
-    def get(self, key: str) -> Stored | None: ...
+    def revisions(self, key: str) -> tuple[int, int] | None:
+        """(mod, create) revision of a current key, without reading its value."""
+        ...
+
+    def insert(self, key: str, stored: Stored) -> bool:
+        """Put a key that is absent; False (writing nothing) if it is present."""
+        ...
+
     def put(self, key: str, stored: Stored) -> None: ...
     def remove(self, key: str) -> None: ...
     def append(self, entry: LogEntry) -> None: ...
 
 
-def _current(txn: Txn, key: str, expect: int) -> Stored:
-    cur = txn.get(key)
-    if cur is None:
+def _created(txn: Txn, key: str, expect: int) -> int:
+    """The create revision of `key`, if it is still at mod revision `expect`."""
+    revs = txn.revisions(key)
+    if revs is None:
         raise KeyNotFound(key)
-    if cur.mod_revision != expect:
-        raise Conflict(key, f"{key} changed: revision {cur.mod_revision}, expected {expect}")
-    return cur
+    if revs[0] != expect:
+        raise Conflict(key, f"{key} changed: revision {revs[0]}, expected {expect}")
+    return revs[1]
 
 
 def apply(txn: Txn, op: Write, revision: int, timestamp: float) -> LogEntry:
-    """Perform `op` as the write of `revision`; raises (writing nothing) if its check fails."""
+    """Perform `op` as the write of `revision`; raises (writing nothing) if its check fails.
+    An op's `prev` is trusted as the value at its `expect`: a revision names one value."""
     key = op.key
     if isinstance(op, Create):
-        if txn.get(key) is not None:
+        value = fill(op.value, revision)
+        if not txn.insert(key, Stored(value, revision, revision)):
             raise KeyExists(key)
-        value = stamp(op.obj, revision)
-        txn.put(key, Stored(value, revision, revision))
         entry = LogEntry(Event("ADDED", key, value, revision, None, timestamp))
     elif isinstance(op, Update):
-        cur = _current(txn, key, op.expect)
-        value = stamp(op.obj, revision)
-        txn.put(key, Stored(value, revision, cur.create_revision))
-        entry = LogEntry(Event("MODIFIED", key, value, revision, cur.value, timestamp), cur.mod_revision)
+        created = _created(txn, key, op.expect)
+        value = fill(op.value, revision)
+        txn.put(key, Stored(value, revision, created))
+        entry = LogEntry(Event("MODIFIED", key, value, revision, op.prev, timestamp), op.expect)
     else:
-        cur = _current(txn, key, op.expect)
-        value = restamp(cur.value, revision)
+        _created(txn, key, op.expect)
+        value = restamp(op.prev, revision, op.expect)
         txn.remove(key)
-        entry = LogEntry(Event("DELETED", key, value, revision, cur.value, timestamp), cur.mod_revision)
+        entry = LogEntry(Event("DELETED", key, value, revision, op.prev, timestamp), op.expect)
     txn.append(entry)
     return entry

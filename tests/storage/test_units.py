@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubepy.storage.codec import check_preconditions, restamp, stamp
+from kubepy.storage import codec
+from kubepy.storage.codec import check_preconditions, encode, fill, restamp, stamp
 from kubepy.storage.group_commit import GroupCommitter
 from kubepy.storage.history import merge, paginate, range_start, state_before
 from kubepy.storage.interface import Event, PreconditionFailed, Preconditions, Record
@@ -36,6 +37,56 @@ def test_stamp_copies_and_sets_the_revision() -> None:
     assert obj["metadata"]["resourceVersion"] == "3"
     assert orjson.loads(stamp({"kind": "X"}, 1)) == {"kind": "X", "metadata": {"resourceVersion": "1"}}
     assert orjson.loads(restamp(data, 13))["metadata"]["resourceVersion"] == "13"
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+_objects = st.fixed_dictionaries(
+    {"kind": st.text(max_size=5)},
+    optional={
+        "metadata": st.dictionaries(
+            st.sampled_from(["name", "uid", "resourceVersion", "x"]), _json, max_size=4
+        ),
+        "spec": _json,
+    },
+)
+
+
+@given(_objects, st.integers(1, 2**63 - 1))
+def test_fill_gives_the_bytes_stamp_gives(obj: dict[str, object], revision: int) -> None:
+    assert fill(encode(obj), revision) == stamp(obj, revision)
+
+
+@given(_objects, st.integers(1, 10**6), st.integers(1, 10**6))
+def test_restamp_by_splice_gives_the_bytes_stamp_gives(
+    obj: dict[str, object], current: int, revision: int
+) -> None:
+    """Whether the stored revision's text occurs once (spliced) or more (decoded again)."""
+    value = stamp(obj, current)
+    assert (
+        restamp(value, revision, current) == restamp(value, revision) == stamp(orjson.loads(value), revision)
+    )
+
+
+def test_restamp_with_the_revision_text_elsewhere_decodes() -> None:
+    value = stamp({"metadata": {"name": "a"}, "spec": {"resourceVersion": "7"}}, 7)
+    assert orjson.loads(restamp(value, 9, 7)) == {
+        "metadata": {"name": "a", "resourceVersion": "9"},
+        "spec": {"resourceVersion": "7"},
+    }
+
+
+def test_an_object_holding_the_placeholder_is_still_stamped_right() -> None:
+    obj = {"metadata": {"name": "a"}, "data": {"k": codec._HOLE}}
+    enc = encode(obj)
+    assert enc.obj is obj
+    assert orjson.loads(fill(enc, 5)) == {
+        "metadata": {"name": "a", "resourceVersion": "5"},
+        "data": {"k": codec._HOLE},
+    }
 
 
 @pytest.mark.parametrize(
