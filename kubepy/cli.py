@@ -94,6 +94,8 @@ def _duration(value: str) -> float:
     """Go's time.ParseDuration for the forms flags use: "40s", "5m", "1m30s", "500ms"."""
     import re
 
+    if value == "0":  # Go accepts a bare zero
+        return 0.0
     parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", value)
     if not parts or "".join(n + u for n, u in parts) != value:
         raise argparse.ArgumentTypeError(f'time: invalid duration "{value}"')
@@ -149,6 +151,13 @@ def _common_flags() -> argparse.ArgumentParser:
         metavar="N",
         help="changes kept for watches and paged lists to resume from; older ones answer 410 Gone "
         "(default %(default)s)",
+    )
+    p.add_argument(
+        "--event-ttl",
+        type=_duration,
+        default=3600.0,
+        metavar="DURATION",
+        help="how long an Event is kept after its last write, e.g. 1h0m0s; 0: forever (default 1h0m0s)",
     )
     p.add_argument(
         "-v", "--v", dest="v", type=_non_negative, default=0, metavar="N", help="log verbosity (klog -v)"
@@ -312,6 +321,7 @@ def server_config(ns: argparse.Namespace) -> ServerConfig:
         ),
         max_requests_inflight=ns.max_requests_inflight,
         verbosity=ns.v,
+        event_ttl=ns.event_ttl,
     )
 
 

@@ -34,6 +34,21 @@ def test_apiserver_defaults_match_the_book():
     assert cfg.verbosity == 0
 
 
+@pytest.mark.parametrize(
+    ("argv", "ttl"),
+    [
+        ([], 3600.0),  # Kubernetes' default, 1h0m0s
+        (["--event-ttl=1h0m0s"], 3600.0),
+        (["--event_ttl", "2h30m"], 9000.0),
+        (["--event-ttl=90s"], 90.0),
+        (["--event-ttl=0"], 0.0),
+    ],
+)
+@pytest.mark.parametrize("command", ["apiserver", "up"])
+def test_event_ttl_takes_go_durations(command, argv, ttl):
+    assert cli.server_config(cli.parse([command, *argv])).event_ttl == ttl
+
+
 def test_up_defaults():
     ns = cli.parse(["up"])
     assert (ns.command, ns.address, ns.port, ns.data_dir, ns.v) == ("up", "127.0.0.1", 8080, ".kubepy", 0)
@@ -92,6 +107,7 @@ def test_host_bits_of_the_service_range_are_dropped():
         (["apiserver", "--insecure-port=70000"], "must be between 0 and 65535"),
         (["apiserver", "--insecure-bind-address=localhost"], 'failed to parse IP: "localhost"'),
         (["apiserver", "--max-requests-inflight=-1"], "must not be negative"),
+        (["apiserver", "--event-ttl=1hour"], 'time: invalid duration "1hour"'),
         (["apiserver", "--storage-backend=etcd3"], "invalid choice: 'etcd3'"),
         (["apiserver", "--etcd_servers=http://127.0.0.1:4001"], "unrecognized arguments: --etcd-servers"),
         (["up", "--insecure-port=1"], "unrecognized arguments"),

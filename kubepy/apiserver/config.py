@@ -26,3 +26,5 @@ class ServerConfig:
     #: Largest accepted request body (Kubernetes: 3 MiB).
     max_body_bytes: int = 3 * 1024 * 1024
     verbosity: int = 0
+    #: Seconds an Event lives after its last write (kube-apiserver --event-ttl); 0: forever.
+    event_ttl: float = 3600.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -12,7 +12,7 @@ import orjson
 from kubepy.api import errors as fe
 from kubepy.api.catalog import all_resources
 from kubepy.api.resource import Context
-from kubepy.apiserver import admission, metrics, table
+from kubepy.apiserver import admission, eventttl, metrics, table
 from kubepy.apiserver.allocators.ipallocator import IPAllocator
 from kubepy.apiserver.allocators.portallocator import PortAllocator
 from kubepy.apiserver.app import NOT_FOUND, App
@@ -69,10 +69,11 @@ class APIServer:
         self.config = config
         self.app = App(self)
         self.ready = False
-        self._now = now or (lambda: datetime.now().astimezone())
+        self._now = now or (lambda: datetime.now(UTC))
         self._given_storage = storage
         self.storage: Storage | None = None
         self.cache: Cacher | None = None
+        self.event_ttl: eventttl.EventTTL | None = None
         self.registry: Registry | None = None  # type: ignore[assignment]
         self.discovery: Discovery | None = None
         self.openapi: OpenAPI | None = None
@@ -105,6 +106,8 @@ class APIServer:
         self.discovery = Discovery(self.registry.resources(), f"{advertise}:{cfg.port}")
         self.openapi = _openapi(self.registry.resources())
         await bootstrap(self.registry, cfg.settings.service_cluster_ip_range, advertise, cfg.port)
+        if cfg.event_ttl > 0:
+            self.event_ttl = eventttl.start_for_cache(self.storage, self.cache, cfg.event_ttl)
         self.ready = True
 
     def _limit_ranges(self, namespace: str) -> list[dict[str, Any]]:
@@ -150,6 +153,8 @@ class APIServer:
 
     async def stop(self) -> None:
         self.ready = False
+        if self.event_ttl is not None:
+            await self.event_ttl.stop()
         if self.cache is not None:
             await self.cache.stop()
         if self.storage is not None:

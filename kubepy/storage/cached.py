@@ -1,13 +1,17 @@
 """What the watch cache holds and hands out: objects, changes and watch events, each encoded once.
 
 Kubernetes' cacher wraps objects in `cachingObject` so a watch event is serialized once and shared
-by every watcher (`caching_object.go`). Here the stored JSON bytes are reused as they are, an
-object is decoded at most once (on first use by a predicate), and each event's wire line is built
-once, on first use, then shared.
+by every watcher (`caching_object.go`). Here the stored JSON bytes are reused as they are, each
+live event's wire line is built once, on first use, then shared. Per object version the cache
+keeps the bytes and what selectors read (labels, field set), not the decoded object: at rest a
+decoded pod would weigh several times its bytes, for every pod (issue 4's memory goal).
 """
 
 from __future__ import annotations
 
+import sys
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -26,31 +30,89 @@ INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
 class WatchEvent:
-    """One event of a watch stream; `value` is the JSON of its object."""
+    """One event of a watch stream; `value` is the JSON of its object.
 
-    __slots__ = ("type", "revision", "value", "_line")
+    `shared` events (a change every live watcher is sent) keep their wire line once built, so it
+    is built once for all of them; the ring lets go of it once the change is old (release()).
+    Others (one object's initial ADDED for one watcher) build it per call and keep nothing: a
+    second copy of every object's bytes would double what the cache holds."""
 
-    def __init__(self, type: str, revision: int, value: bytes) -> None:
+    __slots__ = ("type", "revision", "value", "_line", "_shared")
+
+    def __init__(self, type: str, revision: int, value: bytes, *, shared: bool = True) -> None:
         self.type = type
         self.revision = revision
         self.value = value
         self._line: bytes | None = None
+        self._shared = shared
 
     def json_line(self) -> bytes:
-        """`{"type":…,"object":…}` plus newline, built on first use and shared by all watchers."""
+        """`{"type":…,"object":…}` plus newline; built on first use and shared when `shared`."""
         line = self._line
         if line is None:
-            line = self._line = b'{"type":"%s","object":%s}\n' % (self.type.encode(), self.value)
+            line = b'{"type":"%s","object":%s}\n' % (self.type.encode(), self.value)
+            if self._shared:
+                self._line = line
         return line
+
+    def release(self) -> None:
+        """Forget the built line (it is rebuilt if asked for again)."""
+        self._line = None
 
     def __repr__(self) -> str:
         return f"WatchEvent({self.type}, {self.revision})"
 
 
-class CachedObject:
-    """An immutable view of one stored object; `value` is its JSON with resourceVersion stamped."""
+#: Fields extracted from an object for field selectors, e.g. {"spec.nodeName": "n1", ...}.
+FieldSet = dict[str, str]
+FieldsOf = Callable[[Obj], FieldSet]
 
-    __slots__ = ("key", "revision", "value", "_obj", "_labels", "_added")
+_intern = sys.intern
+
+
+def _interned(m: dict[str, Any]) -> dict[str, str]:
+    """`m` with its string keys and values interned: label and field values repeat across
+    thousands of objects (app names, node names, phases)."""
+    return {
+        _intern(k) if type(k) is str else k: _intern(v) if type(v) is str else v  # noqa: E721
+        for k, v in m.items()
+    }
+
+
+class _Recent:
+    """The last `size` objects given a decoded dict; older ones drop it (FIFO). A decoded pod
+    weighs ~10x its JSON, so it is kept only while it is likely to be used again soon (the
+    update that follows a watch dispatch, a burst of GETs), never for the whole cache."""
+
+    __slots__ = ("size", "_fifo")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._fifo: deque[CachedObject] = deque()
+
+    def add(self, o: CachedObject) -> None:
+        fifo = self._fifo
+        fifo.append(o)
+        if len(fifo) > self.size:
+            fifo.popleft()._obj = None
+
+    def clear(self) -> None:
+        for o in self._fifo:
+            o._obj = None
+        self._fifo.clear()
+
+
+#: Objects keeping their decoded dict at a time, process-wide.
+RECENT = _Recent(256)
+
+
+class CachedObject:
+    """An immutable view of one stored object; `value` is its JSON with resourceVersion stamped.
+
+    What stays per object version is the bytes, plus what selectors read (labels, the field
+    set), extracted once; the decoded dict is held only briefly (see _Recent)."""
+
+    __slots__ = ("key", "revision", "value", "_obj", "_labels", "_fields", "_fields_of")
 
     def __init__(self, key: str, revision: int, value: bytes) -> None:
         self.key = key
@@ -58,34 +120,43 @@ class CachedObject:
         self.value = value
         self._obj: Obj | None = None
         self._labels: dict[str, str] | None = None
-        self._added: WatchEvent | None = None
+        self._fields: FieldSet | None = None
+        self._fields_of: FieldsOf | None = None
 
     @property
     def obj(self) -> Obj:
-        """Decoded once, lazily, and shared: callers must not mutate it."""
+        """Decoded (kept a short while, then decoded again on need) and shared: callers must not
+        mutate it."""
         o = self._obj
         if o is None:
             o = self._obj = orjson.loads(self.value)
+            RECENT.add(self)
         return o
 
     @property
     def labels(self) -> dict[str, str]:
-        """metadata.labels ({} when unset), extracted once: label selectors match on this alone.
-        The decoded object is not kept for it (a selector over 10,000 pods would hold them all)."""
+        """metadata.labels ({} when unset), extracted once: label selectors match on this alone."""
         labels = self._labels
         if labels is None:
             o = self._obj
-            if o is None:
+            if o is None:  # not kept for this: a label selector reads every object once
                 o = orjson.loads(self.value)
-            labels = self._labels = (o.get("metadata") or {}).get("labels") or {}
+            labels = self._labels = _interned((o.get("metadata") or {}).get("labels") or {})
         return labels
 
+    def fields(self, fields_of: FieldsOf) -> FieldSet:
+        """The field set `fields_of` extracts, kept for the first extractor asked (an object's
+        key fixes its resource, so in practice there is one); field selectors match on it."""
+        if self._fields_of is fields_of:
+            return self._fields  # type: ignore[return-value]
+        fs = _interned(fields_of(self.obj))
+        if self._fields_of is None:
+            self._fields, self._fields_of = fs, fields_of
+        return fs
+
     def added(self) -> WatchEvent:
-        """The synthetic ADDED event replaying this object as initial state, shared by all."""
-        ev = self._added
-        if ev is None:
-            ev = self._added = WatchEvent(ADDED, self.revision, self.value)
-        return ev
+        """The synthetic ADDED event replaying this object as initial state (for one watcher)."""
+        return WatchEvent(ADDED, self.revision, self.value, shared=False)
 
     def __repr__(self) -> str:
         return f"CachedObject({self.key!r}, {self.revision})"
@@ -136,6 +207,15 @@ class Change:
                 value = self.cur.value
             ev = variants[type] = WatchEvent(type, self.revision, value)
         return ev
+
+    def release(self) -> None:
+        """Drop the wire lines built for this change (the ring calls it once the change is old:
+        live watchers have long been sent it; a watch resuming from here rebuilds them)."""
+        if self._base is not None:
+            self._base.release()
+        if self._variants:
+            for ev in self._variants.values():
+                ev.release()
 
     def __repr__(self) -> str:
         return f"Change({self.type}, {self.key!r}, {self.revision})"

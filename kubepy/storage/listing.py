@@ -13,7 +13,7 @@ from typing import Any
 from kubepy.storage.cached import CachedObject
 from kubepy.storage.key_index import KeyIndex, under
 from kubepy.storage.ring import EventRing
-from kubepy.storage.watcher import Predicate, label_selector
+from kubepy.storage.watcher import Predicate, label_selector, passes
 
 Span = tuple[list[str], int, int, Callable[[str], CachedObject]]
 
@@ -69,7 +69,7 @@ def page(
     items: list[CachedObject] = []
     for i in range(lo, hi):
         o = get(keys[i])
-        if predicate(o.obj):
+        if passes(predicate, o):
             if 0 < limit == len(items):
                 return items, True, 0
             items.append(o)

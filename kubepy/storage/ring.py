@@ -16,6 +16,10 @@ from kubepy.storage.cached import Change
 
 _revision = attrgetter("revision")
 
+#: Changes keeping the wire lines built for their watchers: live watchers are sent a change long
+#: before this many newer ones arrive, so older lines would only be a second copy of the bytes.
+LINE_KEEP = 1024
+
 
 class EventRing:
     """The newest `capacity` changes; `floor` is the oldest revision a reader may start from."""
@@ -41,9 +45,13 @@ class EventRing:
         self.floor = floor
 
     def append(self, change: Change) -> None:
-        """Add the newest change, dropping the oldest when full."""
+        """Add the newest change, dropping the oldest when full; the change `LINE_KEEP` older
+        lets go of its wire lines (see Change.release)."""
         buf = self._buf
         buf.append(change)
+        old = len(buf) - 1 - LINE_KEEP
+        if old >= self._start:
+            buf[old].release()
         if len(buf) - self._start > self.capacity:
             self._start += 1
             # Like Kubernetes: the oldest resumable revision is just below the oldest kept change.

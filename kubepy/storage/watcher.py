@@ -27,9 +27,17 @@ def label_selector(predicate: Predicate | None) -> Any:
 
 
 def passes(predicate: Predicate, o: CachedObject) -> bool:
-    """Whether `o` passes `predicate`, on its labels alone when that is all the predicate reads."""
+    """Whether `o` passes `predicate`, decided on the object's extracted labels and field set
+    when the predicate declares that is all it reads (`label_selector`, or `field_selection` =
+    (label selector or None, field extractor, field matcher)); else on the decoded object."""
     sel = getattr(predicate, "label_selector", None)
-    return sel.matches(o.labels) if sel is not None else predicate(o.obj)
+    if sel is not None:
+        return sel.matches(o.labels)
+    fsel = getattr(predicate, "field_selection", None)
+    if fsel is not None:
+        lsel, fields_of, match = fsel
+        return (lsel is None or lsel.matches(o.labels)) and match(o.fields(fields_of))
+    return predicate(o.obj)
 
 
 TOO_SLOW = "too slow"

@@ -8,11 +8,14 @@ import orjson
 import pytest
 
 from kubepy.api import labels
+from kubepy.storage import cached
+from kubepy.storage import ring as ring_mod
 from kubepy.storage.cached import (
     INITIAL_EVENTS_END,
     CachedObject,
     Change,
     WatchEvent,
+    _Recent,
     bookmark_event,
     expired_event,
 )
@@ -90,6 +93,20 @@ def test_ring_survives_many_wraps() -> None:
     assert ring.floor == 96
     ring.reset(200)
     assert len(ring) == 0 and ring.floor == 200 and ring.since(0) == []
+
+
+def test_ring_lets_old_changes_drop_their_wire_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ring_mod, "LINE_KEEP", 2)
+    ring = EventRing(10)
+    changes = [Change("ADDED", obj(f"/registry/core/pods/a/p{i}", i), None) for i in range(1, 5)]
+    lines = []
+    for ch in changes:
+        lines.append(ch.event().json_line())
+        ring.append(ch)
+    kept = [ch.event()._line is not None for ch in changes]
+    assert kept == [False, False, True, True]  # the newest and the LINE_KEEP before it
+    # a watcher resuming from the oldest still gets the same bytes (rebuilt)
+    assert [ch.event().json_line() for ch in ring.since(0)] == lines
 
 
 def test_ring_rejects_zero_capacity() -> None:
@@ -216,8 +233,40 @@ def test_cached_object_decodes_once_and_shares() -> None:
     o = obj("/registry/core/pods/a/p", 3)
     assert o.obj is o.obj
     assert o.obj["metadata"]["resourceVersion"] == "3"
-    assert o.added() is o.added()
     assert (o.added().type, o.added().revision, o.added().value) == ("ADDED", 3, o.value)
+    assert o.added().value is o.value  # the stored bytes, not a copy
+
+
+def test_decoded_objects_are_kept_only_for_the_most_recent(monkeypatch: pytest.MonkeyPatch) -> None:
+    recent = _Recent(2)
+    monkeypatch.setattr(cached, "RECENT", recent)
+    a, b, c = (obj(f"/registry/core/pods/a/p{i}", i) for i in range(3))
+    first = a.obj
+    assert a.obj is first and b.obj is b.obj
+    assert c.obj  # a third decoded object: the oldest lets go of its dict
+    assert a.obj is not first and a.obj == first
+    recent.clear()
+    assert c.obj == orjson.loads(c.value)
+
+
+def test_labels_and_fields_are_extracted_once_without_keeping_the_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cached, "RECENT", _Recent(0))
+    o = obj("/registry/core/pods/a/p", 3, spec={"nodeName": "n1"})
+    o2 = obj("/registry/core/pods/a/q", 4, spec={"nodeName": "n1"})
+    calls: list[str] = []
+
+    def node_of(d: dict) -> dict[str, str]:
+        calls.append(d["metadata"]["name"])
+        return {"spec.nodeName": d["spec"]["nodeName"]}
+
+    assert o.fields(node_of) == {"spec.nodeName": "n1"}
+    assert o.fields(node_of) is o.fields(node_of) and calls == ["p"]
+    assert o.fields(lambda d: {"x": "y"}) == {"x": "y"}  # another extractor: answered, not kept
+    assert o.fields(node_of) == {"spec.nodeName": "n1"} and calls == ["p"]
+    assert o2.fields(node_of)["spec.nodeName"] is o.fields(node_of)["spec.nodeName"]  # interned
+    assert o.labels == {} and o._obj is None
 
 
 def test_json_line_is_the_wire_format_built_once() -> None:

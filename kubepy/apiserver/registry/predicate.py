@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kubepy.api import fields as fieldsel
@@ -58,4 +59,18 @@ def build(res: Resource, label_selector: str, field_selector: str) -> tuple[Pred
 
     if not reqs:  # labels alone: the watch cache matches them without decoding objects
         pred.label_selector = lsel  # type: ignore[attr-defined]
+    else:  # the watch cache matches on the labels and field set it extracts once per object
+        pred.field_selection = (lsel, fields_of(res), lambda fs: fieldsel.matches(reqs, fs))  # type: ignore[attr-defined]
     return pred, name
+
+
+_FIELDS_OF: dict[int, tuple[Resource, Callable[[dict[str, Any]], dict[str, str]]]] = {}
+
+
+def fields_of(res: Resource) -> Callable[[dict[str, Any]], dict[str, str]]:
+    """One field-set extractor per resource, the same function every time: the watch cache keeps
+    an object's field set for the extractor that made it."""
+    hit = _FIELDS_OF.get(id(res))
+    if hit is None or hit[0] is not res:
+        hit = _FIELDS_OF[id(res)] = (res, partial(field_set, res))
+    return hit[1]
