@@ -472,23 +472,51 @@ def _omit_mode(t: Struct, name: str, fd: Field) -> int:
 
 def _struct_orderer(index: dict[str, int], plan: dict[str, tuple[int, Any]]) -> Any:
     last = len(index)
+    #: per sequence of keys met: the keys in field order, the fields with an orderer, the fields
+    #: Go may omit, and whether the order is already right (as in the managedFields entries the
+    #: encoder writes); a struct's values come with few distinct key sequences
+    layouts: dict[
+        tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...], bool]
+    ] = {}
+
+    def layout(
+        keys: tuple[str, ...],
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...], bool]:
+        if index.keys() >= set(keys):
+            ordered = tuple(sorted(keys, key=index.__getitem__))
+        else:  # fields outside the schema (never after decode) keep their place at the end
+            ordered = tuple(sorted(keys, key=lambda k: index.get(k, last)))
+        steps = [(k, plan.get(k, (0, None))) for k in ordered]
+        subs = tuple((k, sub) for k, (_, sub) in steps if sub is not None)
+        omittable = tuple(k for k, (mode, _) in steps if mode)
+        found = (ordered, subs, omittable, ordered == keys)
+        if len(layouts) < REMEMBERED_ORDERS:
+            layouts[keys] = found
+        return found
 
     def order(value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        if index.keys() >= value.keys():
-            keys: Any = sorted(value, key=index.__getitem__)
-        else:  # fields outside the schema (never after decode) keep their place at the end
-            keys = sorted(value, key=lambda k: index.get(k, last))
+        keys = tuple(value)
+        ordered, subs, omittable, same = layouts.get(keys) or layout(keys)
+        for k in omittable:
+            if not value[k]:  # only a falsy value can be empty or zero: the long way
+                return _ordered_omitting(value, ordered)
+        out = value.copy() if same else {k: value[k] for k in ordered}
+        for k, sub in subs:
+            out[k] = sub(out[k])
+        return out
+
+    def _ordered_omitting(value: dict, ordered: tuple[str, ...]) -> dict:
         out = {}
-        for k in keys:
+        for k in ordered:
             v = value[k]
             p = plan.get(k)
             if p is None:
                 out[k] = v
                 continue
             mode, sub = p
-            if mode and not v:  # only a falsy value can be empty or zero
+            if mode and not v:
                 if v in ({}, []) if mode == 1 else _is_zero(v):
                     continue
             out[k] = v if sub is None else sub(v)

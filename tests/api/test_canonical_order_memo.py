@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kubepy.api import decode
 from kubepy.api.decode import canonical_order
-from tests.apply.test_fast_paths import RES, value_of
+from tests.apply.test_fast_paths import EVERY, RES, value_of
 
 
 def _afresh(obj: dict, schema: Any) -> dict:
@@ -43,3 +43,42 @@ def test_remembered_results_are_fresh_objects() -> None:
     again = canonical_order(copy.deepcopy(pod), schema)
     assert again["spec"]["containers"][0]["image"] == "i"
     assert list(again["spec"]) == ["containers", "restartPolicy"]
+
+
+def _reference(value: Any, t: Any) -> Any:
+    """Go's encoder spelled out: fields in declaration order (unknown ones last), omitempty
+    applied, map keys sorted, recursively; no layouts, no memo."""
+    from kubepy.api.schema import ListOf, MapOf, Struct
+
+    if isinstance(t, Struct) and isinstance(value, dict):
+        index = {k: i for i, k in enumerate(t.fields)}
+        out = {}
+        for k in sorted(value, key=lambda k: index.get(k, len(index))):
+            fd = t.fields.get(k)
+            if fd is None:
+                out[k] = value[k]
+            elif not decode._omitted(value[k], fd, decode._keeps_zero(t, k, fd)):
+                out[k] = _reference(value[k], fd.type)
+        return out
+    if isinstance(t, ListOf) and isinstance(value, list):
+        return [_reference(v, t.item) for v in value]
+    if isinstance(t, MapOf) and isinstance(value, dict):
+        return {k: _reference(value[k], t.value) for k in sorted(value)}
+    return value
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(EVERY)), st.data())
+def test_struct_layouts_order_as_go_does(kind: str, data: st.DataObject) -> None:
+    """Every real schema, keys in random order, values falsy or not, the same key sequence met
+    again (its layout remembered): Go's order and omissions."""
+    schema = EVERY[kind].schema
+    obj = data.draw(value_of(schema, 6))
+    if not isinstance(obj, dict):
+        obj = {}
+    keys = data.draw(st.permutations(list(obj)))
+    obj = {k: obj[k] for k in keys}
+    want = orjson.dumps(_reference(copy.deepcopy(obj), schema))
+    for _ in range(2):
+        got = decode._orderer(schema)(copy.deepcopy(obj))
+        assert orjson.dumps(got) == want

@@ -370,3 +370,63 @@ def test_compare_views_skips_equal_subtrees_and_walks_added_ones_alike(c: tuple[
     for lhs, rhs in ((old, new), (new, old), ({}, new), (old, {})):
         want = compare(with_zero_structs(lhs, node), with_zero_structs(rhs, node), node)
         assert compare_views(lhs, rhs, node) == want
+
+
+# ---- the create-time shape key: every real schema -----------------------------------------------
+EVERY = {r.kind: r for r in all_resources() if "/" not in r.plural}
+
+
+@st.composite
+def masked_pair(draw: st.DrawFn) -> tuple[Any, dict, dict]:
+    """An object of any real kind and a twin with the same skeleton: every scalar outside lists
+    redrawn (another value, maybe another type), lists and keys kept."""
+    res = EVERY[draw(st.sampled_from(sorted(EVERY)))]
+    obj = draw(value_of(res.schema, 6))
+    if not isinstance(obj, dict):
+        obj = {}
+
+    def twin(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: twin(x) for k, x in v.items()}
+        if v is None or isinstance(v, list):
+            return v
+        return draw(st.sampled_from([0, 7, 1.5, "", "other", True, False]))
+
+    return res, obj, twin(obj)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(masked_pair())
+@example(
+    (
+        EVERY["Event"],
+        {"message": "a", "count": 1, "involvedObject": {"name": "p"}},
+        {"message": "", "count": 0, "involvedObject": {"name": 3}},
+    )
+)
+@example((EVERY["Pod"], {"metadata": {"finalizers": ["a"]}}, {"metadata": {"finalizers": ["a"]}}))
+def test_created_set_depends_on_the_skeleton_alone(c: tuple[Any, dict, dict]) -> None:
+    """created_fields reads no scalar outside lists; so the skeleton-keyed cache, primed by the
+    twin, answers for the object what the walk does."""
+    res, obj, twin = c
+    node = node_of(res.schema)
+    for reset in (mgr.reset_fields(res.schema, ""), mgr.reset_fields(res.schema, "status")):
+        want = created_fields(obj, node, reset) - mgr.STRIPPED
+        assert created_fields(twin, node, reset) - mgr.STRIPPED == want
+        mgr._created_set(copy.deepcopy(twin), node, reset)
+        assert mgr._created_set(copy.deepcopy(obj), node, reset) == want
+        assert mgr.skeleton(obj) == mgr.skeleton(twin)
+
+
+def test_shape_key_keeps_list_members_apart() -> None:
+    """Set values and merge keys live in lists, kept whole in the key: two finalizers lists or
+    two container names never share a set."""
+    res = EVERY["Pod"]
+    node = node_of(res.schema)
+    reset = mgr.reset_fields(res.schema, "")
+    a = {"metadata": {"finalizers": ["x"]}, "spec": {"containers": [{"name": "a"}]}}
+    b = {"metadata": {"finalizers": ["y"]}, "spec": {"containers": [{"name": "b"}]}}
+    sa, sb = mgr._created_set(a, node, reset), mgr._created_set(b, node, reset)
+    assert sa == created_fields(a, node, reset) - mgr.STRIPPED
+    assert sb == created_fields(b, node, reset) - mgr.STRIPPED
+    assert sa != sb

@@ -153,19 +153,40 @@ def _credit_update(
 
 #: Metadata never owned (STRIPPED) and different in every object: left out of a create's shape key.
 _VOLATILE = frozenset(("name", "uid", "creationTimestamp", "resourceVersion", "generation", "selfLink"))
-#: per kind (its node), so that kinds whose objects never repeat (Events) evict no Pod's shape
+#: per kind (its node), so that kinds whose objects never repeat evict no Pod's shape
 _SHAPES: dict[Node, dict[tuple[FieldSet, bytes], FieldSet]] = {}
 _SHAPES_MAX = 256
+_METADATA = frozenset(("metadata",))
+
+
+def skeleton(d: dict, drop: frozenset = frozenset()) -> dict:
+    """What created_fields reads of the dict `d` (keys in `drop` left out): keys, nulls, empty
+    containers and which values are dicts, lists or scalars, but no scalar's value (a leaf is
+    owned whatever it holds). Lists stay as they are: set values and merge keys name their
+    members. Objects with one skeleton (every Event, whatever its message, names and times)
+    create one field set."""
+    out: dict = {}
+    for k, x in d.items():
+        if k in drop:
+            continue
+        if isinstance(x, dict):
+            out[k] = skeleton(x)
+        elif x is None or isinstance(x, list):
+            out[k] = x
+        else:
+            out[k] = 0
+    return out
 
 
 def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:
-    """created_fields(obj) - STRIPPED, remembered per object shape: the creates of one workload
-    (the pods of one controller, a client's repeated body) differ only in metadata no one owns,
-    so the JSON of the object without that metadata keys the set exactly."""
+    """created_fields(obj) - STRIPPED, remembered per skeleton (see `skeleton`) of the object
+    without the metadata no one owns, whose JSON keys the set exactly."""
     meta = obj.get("metadata")
-    shape = obj
-    if isinstance(meta, dict) and not _VOLATILE.isdisjoint(meta):
-        shape = {**obj, "metadata": {k: v for k, v in meta.items() if k not in _VOLATILE}}
+    if isinstance(meta, dict):
+        shape = skeleton(obj, _METADATA)
+        shape["metadata"] = skeleton(meta, _VOLATILE)
+    else:
+        shape = skeleton(obj)
     raw = json_key(shape)
     if raw is None:  # no exact key: walk it
         return created_fields(obj, node, reset) - STRIPPED
