@@ -149,6 +149,25 @@ def pod_manifest(i: int, nodes: int, namespaces: int) -> tuple[str, dict]:
     }
 
 
+WRITE_VERBS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def write_counts(metrics: str) -> dict[str, float]:
+    """Writes served since the apiserver started, per "VERB resource[/subresource]", from
+    apiserver_request_total in Prometheus text format."""
+    out: collections.Counter[str] = collections.Counter()
+    for line in metrics.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels_s, _, value = line[len("apiserver_request_total{") :].rpartition("} ")
+        labels = dict(part.split("=", 1) for part in labels_s.replace('"', "").split(",") if "=" in part)
+        if labels.get("verb") not in WRITE_VERBS:
+            continue
+        what = labels.get("resource", "") + ("/" + labels["subresource"] if labels.get("subresource") else "")
+        out[f"{labels['verb']} {what}"] += float(value)
+    return dict(out)
+
+
 def probe_rc(name: str) -> dict:
     labels = {"probe": name}
     container = {"name": "pause", "image": "registry.k8s.io/pause:3.9"}
@@ -405,6 +424,8 @@ def restart(
 
     wait_until("the probe pod Running", probe_running, ns.timeout, poll=0.2)
     synced = time.monotonic() - t0
+    writes = write_counts(http.get("/metrics").text)
+    print(f"  writes from start to synced: {sorted(writes.items(), key=lambda kv: -kv[1])}", flush=True)
     rss_restart = proc.kib("VmRSS") / 2**20
     idle, starved = idle_window(proc, ns.idle, None)
     fresh = fresh_leases_pct(http)
@@ -414,6 +435,8 @@ def restart(
         f"{label}_to_nodes_ready_s": nodes_ready,
         f"{label}_to_synced_s": synced,
         f"{label}_rss_after_restart_gib": rss_restart,
+        f"{label}_writes_to_synced": sum(writes.values()),
+        f"{label}_pod_status_writes_to_synced": writes.get("PATCH pods/status", 0.0),
         f"{label}_idle_cpu_pct": idle,
         f"{label}_idle_loop_cpu_wait_pct": starved,
         f"{label}_fresh_leases_pct": fresh,
@@ -446,7 +469,8 @@ def restarts_only(ns: argparse.Namespace, work: Path) -> dict[str, float]:
     child = None
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120.0) as http:
-            for label, sig in (("cold", None), ("sigterm", signal.SIGTERM), ("kill9", signal.SIGKILL)):
+            plan = (("cold", None), ("sigterm", signal.SIGTERM), ("kill9", signal.SIGKILL))
+            for label, sig in plan[: ns.restarts]:
                 if child is not None:
                     figures[f"{label}_exit_s"] = stop(child, sig)
                 child, more = restart(ns, up_args, work, http, label)
@@ -549,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a kept work dir: only the restarts (--nodes/--pods as it was seeded)",
     )
+    p.add_argument("--restarts", type=int, default=3, help="with --restart-from: 1 cold start only, 2, 3")
     ns = p.parse_args(argv)
     if ns.restart_from:
         figures = restarts_only(ns, ns.restart_from)

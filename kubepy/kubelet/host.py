@@ -1,18 +1,22 @@
 """Many kubelets in one process: one or a thousand simulated nodes over one pod informer, one node
 informer, one work queue and a few workers (no task per node or per pod).
 
-Queue keys are tuples: ("register", node), ("lease", node), ("status", node) and
-("pod", node, "ns/name"). The pod informer's handlers only enqueue the pod under its node; the
-heartbeats re-enqueue themselves with `add_after`, so the Lease of every node is renewed every
-10 s and its status looked at every 10 s by the same workers. A node's heartbeat stops while the
-node carries the annotation kubepy.io/simulate-heartbeat=stopped (or `pause(node)` is called),
-and its pods are not synced either (their containers go on): that is how a dead kubelet or a
-partitioned node is played.
+Pod work goes through the queue, keyed ("register", node) and ("pod", node, "ns/name"); the pod
+informer's handlers only enqueue the pod under its node. Heartbeats do not: each node's Lease
+renewal (every 10 s) and status check (every 10 s) run on their own timers (heartbeat.py), so a
+long pod queue or 5,000 registrations never make a Lease late. On start the Leases are read
+(one LIST for a many-node host) and renewed at once, so a restarted kubelet counts as alive within
+seconds; registering a Node that the node informer already has costs no request (Kubernetes'
+create → AlreadyExists → GET, answered from the cache). A node's heartbeat stops while the node
+carries the annotation kubepy.io/simulate-heartbeat=stopped (or `pause(node)` is called), and its
+pods are not synced either (their containers go on): that is how a dead kubelet or a partitioned
+node is played.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ from kubepy.client.informer import Informer
 from kubepy.client.resources import LEASES, NODES, PODS
 from kubepy.client.rest import RESTClient
 from kubepy.client.workqueue import ShutDown, WorkQueue
+from kubepy.kubelet.heartbeat import Heartbeats
 from kubepy.kubelet.lifecycle import Defaults
 from kubepy.kubelet.nodestatus import (
     NODE_LEASE_NAMESPACE,
@@ -65,6 +70,8 @@ class KubeletOptions:
     #: Record Events (Pulled, Created, Started, Killing, BackOff; Starting for the node) as the
     #: kubelet does; off for load runs, where they would triple the writes per pod.
     record_events: bool = True
+    #: Heartbeat requests (Lease renewals, status writes) in flight at once, over all nodes.
+    heartbeats_in_flight: int = 256
 
 
 @dataclass(slots=True)
@@ -75,6 +82,9 @@ class _Node:
     lease: Obj | None = None
     last_status_write: float | None = None
     registered: bool = False
+    #: resourceVersion of the Node last found to need no status write (its status is a function
+    #: of the Node and the config; only the heartbeat times move): checked again only when it changed.
+    unchanged_rv: str | None = None
     paused: bool = False
     #: Pod keys that came in while the node was down, synced when it is back.
     deferred: set[str] = field(default_factory=set)
@@ -100,6 +110,9 @@ class KubeletHost:
         self.options = options
         self.clock = clock or client.clock or REAL
         self.queue = WorkQueue(self.clock)
+        self.heartbeats = Heartbeats(self.clock, max_in_flight=options.heartbeats_in_flight)
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self._beating = False  # the Leases were read and their timers set
         self.status = StatusManager(client)
         self.nodes: dict[str, _Node] = {}
         for cfg in options.nodes:
@@ -149,15 +162,16 @@ class KubeletHost:
         for name in self.nodes:
             self.queue.add(("register", name))
         self._tasks = [asyncio.ensure_future(self._worker(i)) for i in range(max(1, self.options.workers))]
+        self._heartbeat_task = asyncio.ensure_future(self._run_heartbeats())
         self.node_informer.start()
         self.pods.start()
         try:
             await self._stopped.wait()
         finally:
             self.queue.shutdown()
-            for t in self._tasks:
+            for t in (*self._tasks, self._heartbeat_task):
                 t.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*self._tasks, self._heartbeat_task, return_exceptions=True)
             await self.pods.stop()
             await self.node_informer.stop()
 
@@ -204,18 +218,14 @@ class KubeletHost:
                 self.queue.add_after(key, max(0.0, wake - self.clock.now()))
         elif kind == "register":
             await self._register(node)
-            self.queue.add(("lease", node_name))
-            self.queue.add(("status", node_name))
+            if self._beating:  # a Lease this process holds keeps its timer; a first one is due now
+                self._beat_lease(node, 0.0 if node.lease is None else self.options.lease_renew_seconds)
+            self.heartbeats.every(
+                ("status", node_name),
+                self.options.node_status_update_seconds,
+                functools.partial(self._status_beat, node),
+            )
             self._flush(node)
-        elif kind == "lease":
-            if not self._heartbeat_stopped(node):
-                await self._renew_lease(node)
-                self._flush(node)
-            self.queue.add_after(key, self.options.lease_renew_seconds)
-        elif kind == "status":
-            if not self._heartbeat_stopped(node):
-                await self._update_status(node)
-            self.queue.add_after(key, self.options.node_status_update_seconds)
 
     def _flush(self, node: _Node) -> None:
         for pod_key in node.deferred:
@@ -229,12 +239,63 @@ class KubeletHost:
         ann = (cached.get("metadata") or {}).get("annotations") or {}
         return ann.get(HEARTBEAT_ANNOTATION) == "stopped"
 
-    # ---- registration and heartbeats ----------------------------------------------------------
+    # ---- heartbeats -----------------------------------------------------------------------------
+    async def _run_heartbeats(self) -> None:
+        """Once the nodes are known, renew every Lease at once, then keep each on its timer."""
+        await self.node_informer.wait_for_sync()
+        if len(self.nodes) > 1:
+            await self._prime_leases()
+        for node in self.nodes.values():
+            self._beat_lease(node, 0.0)
+        self._beating = True
+        await self.heartbeats.run()
+
+    def _beat_lease(self, node: _Node, delay: float) -> None:
+        self.heartbeats.every(
+            ("lease", node.cfg.name),
+            self.options.lease_renew_seconds,
+            functools.partial(self._lease_beat, node),
+            delay,
+        )
+
+    async def _prime_leases(self) -> None:
+        """The Leases of all nodes in one LIST (a lone kubelet GETs its own on first renewal)."""
+        try:
+            items = (await self.client.list(LEASES, NODE_LEASE_NAMESPACE))["items"]
+        except ApiError as e:
+            log.warning("listing node Leases failed: %s", e)
+            return
+        for lease in items:
+            node = self.nodes.get(lease["metadata"]["name"])
+            if node is not None and node.lease is None:
+                node.lease = lease
+
+    async def _lease_beat(self, node: _Node) -> None:
+        if self._heartbeat_stopped(node):
+            return
+        if not node.uid:  # the Lease is owned by the Node: wait until it exists
+            cached = self.node_informer.store.get(node.cfg.name)
+            if cached is None:
+                return
+            node.uid = cached["metadata"].get("uid", "")
+        await self._renew_lease(node)
+        self._flush(node)
+
+    async def _status_beat(self, node: _Node) -> None:
+        if node.registered and not self._heartbeat_stopped(node):
+            await self._update_status(node)
+
+    # ---- registration -------------------------------------------------------------------------
     async def _register(self, node: _Node) -> None:
-        """registerWithAPIServer: create the Node, or adopt the existing one."""
+        """registerWithAPIServer: create the Node, or adopt the existing one (from the node
+        informer when it has it: the GET after AlreadyExists would answer the same)."""
+        await self.node_informer.wait_for_sync()
         now = rfc3339(self.clock.wall())
         created = False
-        if not self.options.register_node:
+        cached = self.node_informer.store.get(node.cfg.name)
+        if cached is not None:
+            obj = cached
+        elif not self.options.register_node:
             obj = await self.client.get(NODES, node.cfg.name)
         else:
             try:
@@ -260,6 +321,12 @@ class KubeletHost:
     async def _renew_lease(self, node: _Node) -> None:
         name = node.cfg.name
         fresh = lease_object(name, node.uid, self.clock.wall(), self.options.lease_duration_seconds)
+        if node.lease is None:  # ensureLease: GET, create when missing
+            try:
+                node.lease = await self.client.get(LEASES, name, NODE_LEASE_NAMESPACE)
+            except ApiError as e:
+                if e.code != 404:
+                    raise
         if node.lease is not None:
             lease = dict(node.lease)
             lease["spec"] = {**(lease.get("spec") or {}), **fresh["spec"]}
@@ -292,19 +359,31 @@ class KubeletHost:
                 node.registered = False  # deleted: register again (the kubelet does)
                 self.queue.add(("register", name))
                 return
-        old = current.get("status") or {}
-        new = node_status(node.cfg, old.get("conditions"), rfc3339(self.clock.wall()))
         now = self.clock.now()
         due = (
             node.last_status_write is None
             or now - node.last_status_write >= self.options.node_status_report_seconds
         )
+        rv = (current.get("metadata") or {}).get("resourceVersion")
+        if not due and rv is not None and rv == node.unchanged_rv:
+            return
+        old = current.get("status") or {}
+        new = node_status(node.cfg, old.get("conditions"), rfc3339(self.clock.wall()))
         old_view = {k: old.get(k) for k in new}
         if not due and strip_heartbeats(new) == strip_heartbeats(old_view):
+            node.unchanged_rv = rv
             return
+        node.unchanged_rv = None
         patch = merge_diff(old_view, new)
         patch["conditions"] = new["conditions"]  # heartbeat times always move
-        await self.client.patch(NODES, name, {"status": patch}, patch_type="merge", subresource="status")
+        try:
+            await self.client.patch(NODES, name, {"status": patch}, patch_type="merge", subresource="status")
+        except ApiError as e:
+            if e.code != 404:
+                raise
+            node.registered = False  # deleted since the informer saw it: register again
+            self.queue.add(("register", name))
+            return
         node.last_status_write = now
         self.node_status_writes += 1
         for reason in condition_events(old.get("conditions"), new["conditions"]):

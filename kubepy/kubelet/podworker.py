@@ -31,6 +31,7 @@ from kubepy.kubelet.statusmanager import StatusManager
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
 TERMINAL = ("Succeeded", "Failed")
+_HALF_MS = timedelta(microseconds=500)
 DEADLINE_EXCEEDED = ("DeadlineExceeded", "Pod was active on the node longer than the specified deadline")
 
 
@@ -89,7 +90,11 @@ class PodWorkers:
 
     # ---- helpers ------------------------------------------------------------------------------
     def wall(self, t: float) -> str:
-        return rfc3339(self.clock.wall() - timedelta(seconds=round(self.clock.now() - t, 6)))
+        """Monotonic `t` as an RFC 3339 second. Half a millisecond is added before the seconds
+        are cut: a time adopted from the API (a whole second, mapped to the monotonic clock on
+        another sample of both clocks) must map back to the same second, not one below, or a
+        restarted kubelet would rewrite every pod's status."""
+        return rfc3339(self.clock.wall() - timedelta(seconds=self.clock.now() - t) + _HALF_MS)
 
     def _observe(self, key: str, rec: PodRecord, containers: list[ContainerStatus]) -> None:
         """PLEG: what changed in this pod's containers since the last look."""
