@@ -179,7 +179,15 @@ class NodeTable:
 
     # ---- pods ----------------------------------------------------------------------------------
     def add_pod(self, key: str, pod: Obj, node: str) -> None:
-        """Count a pod on a node (replacing what was counted for the same key)."""
+        """Count a pod on a node (replacing what was counted for the same key).
+
+        A pod already counted on the same node with an equal spec (its status reports, the
+        confirmation of an assumed pod) only has its object replaced: its requests, which come
+        from the spec alone, stay as they were counted."""
+        old = self.pods.get(key)
+        if old is not None and old.node == node and old.pod.get("spec") == pod.get("spec"):
+            self._replace(old, pod)
+            return
         self.remove_pod(key)
         req = rs.pod_requests(pod)
         nonzero = rs.pod_requests(pod, non_zero=True)
@@ -194,6 +202,13 @@ class NodeTable:
             self._homeless.setdefault(node, {})[key] = entry
         else:
             self._count(i, entry, 1)
+        self.generation += 1
+
+    def _replace(self, entry: PodEntry, pod: Obj) -> None:
+        entry.pod = pod  # the homeless keep the entry itself
+        i = self.index.get(entry.node)
+        if i is not None:
+            self.rows[i].pods[entry.key] = pod
         self.generation += 1
 
     def remove_pod(self, key: str) -> PodEntry | None:

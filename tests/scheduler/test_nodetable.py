@@ -67,3 +67,34 @@ def test_extended_resources_get_a_column() -> None:
     assert t.resources[-1] == "nvidia.com/gpu"
     assert row(t, "a") == (4000, 500, 1)
     assert t.alloc[t.index["g"] * t.nres + t.nres - 1] == 4
+
+
+def test_a_status_update_keeps_the_counts_and_shows_the_new_object() -> None:
+    t = NodeTable()
+    t.set_node(node("a", cpu="2"))
+    t.add_pod("default/x", bound("x", "a"), "a")
+    gen = t.generation
+    running = bound("x", "a")
+    running["status"] = {"phase": "Running"}
+    running["metadata"]["labels"] = {"tier": "web"}
+    t.add_pod("default/x", running, "a")
+    assert row(t, "a") == (2000, 500, 1)
+    assert t.pods_on(t.index["a"]) == [running]
+    assert t.all_pods() == [running]
+    assert t.generation > gen  # labels may have changed: spreading must look again
+    moved = bound("x", "b")
+    t.set_node(node("b", cpu="2"))
+    t.add_pod("default/x", moved, "b")  # another node: counted there, not here
+    assert row(t, "a") == (2000, 0, 0)
+    assert row(t, "b") == (2000, 500, 1)
+
+
+def test_a_status_update_of_a_pod_waiting_for_its_node() -> None:
+    t = NodeTable()
+    t.add_pod("default/x", bound("x", "late"), "late")
+    running = bound("x", "late")
+    running["status"] = {"phase": "Running"}
+    t.add_pod("default/x", running, "late")
+    t.set_node(node("late", cpu="1"))
+    assert row(t, "late") == (1000, 500, 1)
+    assert t.pods_on(t.index["late"]) == [running]

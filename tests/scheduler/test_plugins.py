@@ -412,3 +412,22 @@ def test_image_locality_prefers_nodes_with_the_image() -> None:
     assert Framework(default_profile()).schedule(p, c).node == "warm"
     c.table.remove_node("warm")
     assert c.table.image_nodes == {}
+
+
+def test_image_locality_counts_every_container_and_each_nodes_own_sizes() -> None:
+    redis = {"names": ["redis:7"], "sizeBytes": 800 * il.MB}
+    nginx = {"names": ["nginx:1"], "sizeBytes": 200 * il.MB}
+    small_redis = {"names": ["redis:7"], "sizeBytes": 100 * il.MB}
+    nodes = [node(n) for n in ("a", "b", "c", "d", "e")]
+    nodes[0]["status"]["images"] = [redis, nginx]
+    nodes[1]["status"]["images"] = [redis]
+    nodes[3]["status"]["images"] = [redis]
+    nodes[4]["status"]["images"] = [small_redis]
+    c = cluster(*nodes)
+    p = pod("r")
+    p["spec"]["containers"] = [
+        {"name": n, "image": i} for n, i in (("x", "redis:7"), ("y", "redis:7"), ("z", "nginx:1"))
+    ]
+    # redis on 4 of 5 nodes, nginx on 1: a = 2 * 800Mi * 4/5 + 200Mi / 5, b and d = 2 * 800Mi * 4/5,
+    # e = 2 * 100Mi * 4/5; 100 * (sum - 23Mi) / (3000Mi - 23Mi), at least 0
+    assert il.ImageLocality().score(CycleState(p), c, [4, 3, 2, 1, 0]) == [4, 42, 0, 42, 43]

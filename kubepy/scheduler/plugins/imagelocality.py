@@ -44,16 +44,32 @@ class ImageLocality(ScorePlugin):
         return bool(cluster.table.image_nodes)
 
     def score(self, state: CycleState, cluster: Cluster, feasible: Sequence[int]) -> list[int]:
+        """Nodes holding the same sizes of the pod's images score the same: each distinct
+        combination is computed once (a thousand nodes mostly hold one image set or none)."""
         table = cluster.table
         spec = state.spec
         containers = [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
         images = [normalized_image_name(c.get("image") or "") for c in containers]
-        total = len(table)
-        out = []
-        for i in feasible:
-            have = table.rows[i].images
-            s = sum(
-                scaled(have[img], len(table.image_nodes.get(img, ())), total) for img in images if img in have
-            )
-            out.append(priority(s, len(containers)))
-        return out
+        total, n = len(table), len(containers)
+        spreads = [len(table.image_nodes.get(img, ())) for img in images]
+        rows = table.rows
+        if len(images) == 1:
+            img = images[0]
+            keys = [(rows[i].images.get(img),) for i in feasible]
+        else:
+            keys = [tuple([have.get(img) for img in images]) for have in [rows[i].images for i in feasible]]
+        scores = {k: node_score(k, spreads, total, n) for k in set(keys)}
+        return [scores[k] for k in keys]
+
+
+def node_score(sizes: Sequence[int | None], spreads: Sequence[int], total: int, containers: int) -> int:
+    """One node's score from the sizes it holds of the pod's images (None: not held) and how many
+    of the `total` nodes hold each."""
+    return priority(
+        sum(
+            scaled(size, spread, total)
+            for size, spread in zip(sizes, spreads, strict=True)
+            if size is not None
+        ),
+        containers,
+    )
