@@ -164,6 +164,23 @@ def pods_affected(old: Obj, new: Obj) -> bool:
     return _conditions(old).get("Ready", {}).get("status") != _conditions(new).get("Ready", {}).get("status")
 
 
+def _pod_inputs(pod: Obj) -> tuple[Any, ...]:
+    spec = pod.get("spec") or {}
+    return (
+        spec.get("nodeName"),
+        spec.get("tolerations"),
+        bool((pod.get("metadata") or {}).get("deletionTimestamp")),
+        (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"),
+    )
+
+
+def pod_affected(old: Obj, new: Obj) -> bool:
+    """Whether a pod update can change what the taint manager does with it (PodUpdated: its
+    node or its tolerations), or what sync_pod reads besides: being deleted, being terminal.
+    A status report alone, most of a cluster's pod updates, is no reason to look again."""
+    return _pod_inputs(old) != _pod_inputs(new)
+
+
 def grace_period(node: Obj, opts: NodeLifecycleOptions) -> float:
     never_posted = "Ready" not in _conditions(node)
     return opts.node_startup_grace_period if never_posted else opts.node_monitor_grace_period
@@ -348,7 +365,7 @@ class NodeLifecycleController(Controller):
         self.tainters: dict[str, TokenBucket] = {}
         self.nodes.add_event_handler(self._node_changed, self._node_updated, self._node_changed)
         self.leases.add_event_handler(self._lease_changed, lambda o, n: self._lease_changed(n))
-        self.pods.add_event_handler(self._pod_changed, lambda o, n: self._pod_changed(n), self._pod_changed)
+        self.pods.add_event_handler(self._pod_changed, self._pod_updated, self._pod_changed)
 
     # ---- handlers: enqueue only ---------------------------------------------------------------
     def _node_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
@@ -386,6 +403,10 @@ class NodeLifecycleController(Controller):
 
     def _pod_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:
         self.queue.add(("pod", key_of(obj) if isinstance(obj, dict) else obj.key))
+
+    def _pod_updated(self, old: Obj, new: Obj) -> None:
+        if pod_affected(old, new):
+            self._pod_changed(new)
 
     # ---- loops --------------------------------------------------------------------------------
     async def run(self) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kubepy.client.clock import Clock
@@ -29,16 +31,21 @@ QUARANTINE = 40.0
 TERMINATED_THRESHOLD = 12500
 
 
-def terminated_to_delete(pods: list[Obj], threshold: int) -> list[Obj]:
-    """The oldest terminated pods beyond the threshold (gcTerminated); none when it is 0."""
-    if threshold <= 0:
-        return []
-    done = [p for p in pods if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed")]
+TERMINAL = ("Succeeded", "Failed")
+
+
+def _oldest_beyond(done: list[Obj], threshold: int) -> list[Obj]:
+    """The oldest of the terminated pods `done` beyond the threshold; none when it is 0."""
     extra = len(done) - threshold
-    if extra <= 0:
+    if threshold <= 0 or extra <= 0:
         return []
     done.sort(key=lambda p: (P.meta(p).get("creationTimestamp") or "", P.meta(p).get("name", "")))
     return done[:extra]
+
+
+def terminated_to_delete(pods: list[Obj], threshold: int) -> list[Obj]:
+    """The oldest terminated pods beyond the threshold (gcTerminated); none when it is 0."""
+    return _oldest_beyond([p for p in pods if (p.get("status") or {}).get("phase") in TERMINAL], threshold)
 
 
 def unscheduled_terminating(pods: list[Obj]) -> list[Obj]:
@@ -55,6 +62,33 @@ def on_missing_nodes(pods: list[Obj], nodes: set[str]) -> dict[str, list[Obj]]:
         if node and node not in nodes:
             out.setdefault(node, []).append(p)
     return out
+
+
+@dataclass(slots=True)
+class Scan:
+    """What one pass over the pods found: the three lists the GC acts on."""
+
+    terminated: list[Obj]
+    orphaned: dict[str, list[Obj]]
+    unscheduled_terminating: list[Obj]
+
+
+def scan(pods: Iterable[Obj], nodes: set[str], threshold: int) -> Scan:
+    """terminated_to_delete, on_missing_nodes and unscheduled_terminating in one pass (the same
+    answers: with 150,000 pods each pass costs tens of milliseconds with the loop blocked)."""
+    done: list[Obj] = []
+    orphaned: dict[str, list[Obj]] = {}
+    unscheduled: list[Obj] = []
+    for p in pods:
+        if (p.get("status") or {}).get("phase") in TERMINAL:
+            done.append(p)
+        node = (p.get("spec") or {}).get("nodeName")
+        if node:
+            if node not in nodes:
+                orphaned.setdefault(node, []).append(p)
+        elif (p.get("metadata") or {}).get("deletionTimestamp"):
+            unscheduled.append(p)
+    return Scan(_oldest_beyond(done, threshold), orphaned, unscheduled)
 
 
 class PodGCController(Controller):
@@ -93,16 +127,18 @@ class PodGCController(Controller):
 
     async def gc(self) -> None:
         pods = self.pods.store.list()
-        for p in terminated_to_delete(pods, self.threshold):
+        found = scan(pods, set(self.nodes.store.keys()), self.threshold)
+        orphaned = found.orphaned
+        for p in found.terminated:
             await self._delete(p, None)
-        await self._gc_orphaned(pods)
-        for p in unscheduled_terminating(pods):
+        if found.terminated:  # the node cache may have moved while those deletes ran
+            orphaned = on_missing_nodes(pods, set(self.nodes.store.keys()))
+        await self._gc_orphaned(orphaned)
+        for p in found.unscheduled_terminating:
             await self._delete(p, 0)
 
-    async def _gc_orphaned(self, pods: list[Obj]) -> None:
+    async def _gc_orphaned(self, missing: dict[str, list[Obj]]) -> None:
         now = self.clock.now()
-        known = set(self.nodes.store.keys())
-        missing = on_missing_nodes(pods, known)
         self._missing_since = {n: self._missing_since.get(n, now) for n in missing}
         for node, bound in missing.items():
             if now - self._missing_since[node] < self.quarantine:

@@ -20,7 +20,7 @@ from kubepy.client.errors import ApiError
 from kubepy.client.events import NORMAL, WARNING, EventRecorder
 from kubepy.client.resources import PODS
 from kubepy.client.rest import RESTClient
-from kubepy.kubelet.admission import admit
+from kubepy.kubelet.admission import NodeUsage, admit
 from kubepy.kubelet.backoff import Backoff
 from kubepy.kubelet.nodestatus import NodeConfig, capacity, node_object, rfc3339
 from kubepy.kubelet.pleg import Snapshot, generate_events
@@ -85,6 +85,8 @@ class PodWorkers:
         self.backoff = Backoff()
         self.starts = 0  # containers started, ever
         self.pods: dict[str, PodRecord] = {}
+        #: What the records not finished hold, for admission (kept as they come, change, go).
+        self.usage = NodeUsage()
         #: Pod lifecycle events seen (PLEG), newest last; kept short.
         self.events: list[tuple[str, str, str]] = []
 
@@ -221,6 +223,8 @@ class PodWorkers:
                     await self._reject(pod, rec, *refused)
                     return None
         rec.pod = pod
+        if not rec.finished:
+            self.usage.set(key, pod)
         if meta.get("deletionTimestamp"):
             return await self._terminate(key, rec, pod)
         if rec.finished:
@@ -250,12 +254,11 @@ class PodWorkers:
 
     def _admit(self, pod: Obj, rec: PodRecord) -> tuple[str, str] | None:
         node = self.node() or node_object(self.cfg, "")
-        others = [r.pod for r in self.pods.values() if r is not rec and not r.finished]
         return admit(
             pod,
             (node.get("metadata") or {}).get("labels") or {},
             (node.get("status") or {}).get("allocatable") or capacity(self.cfg),
-            others,
+            self.usage,
         )
 
     async def _reject(self, pod: Obj, rec: PodRecord, reason: str, message: str) -> None:
@@ -299,7 +302,7 @@ class PodWorkers:
         self._observe(key, rec, containers)
         status = await self._status(pod, rec, containers, waiting)
         if status["phase"] in TERMINAL:
-            rec.finished = True
+            self._finish(key, rec)
             await self.runtime.stop_pod_sandbox(rec.sandbox_id)
             status = await self._status(pod, rec, containers, waiting)
         await self.status.set(pod, status)
@@ -358,7 +361,7 @@ class PodWorkers:
         if containers or (pod.get("status") or {}).get("phase") not in TERMINAL:
             await self.status.set(pod, await self._status(pod, rec, containers, {}, terminal=True))
         if not deleting:
-            rec.finished = True
+            self._finish(key, rec)
             return None
         await self._confirm_delete(pod)
         await self._forget(key, rec)
@@ -378,7 +381,13 @@ class PodWorkers:
             if e.code not in (404, 409):
                 raise
 
+    def _finish(self, key: str, rec: PodRecord) -> None:
+        """The pod reached its end here: it holds nothing on the node any more."""
+        rec.finished = True
+        self.usage.discard(key)
+
     async def _forget(self, key: str, rec: PodRecord) -> None:
+        self.usage.discard(key)
         if rec.sandbox_id:
             await self.runtime.stop_pod_sandbox(rec.sandbox_id)
             await self.runtime.remove_pod_sandbox(rec.sandbox_id)

@@ -367,6 +367,38 @@ def test_pods_affected(old, new, affected) -> None:
     assert nl.pods_affected(old, new) is affected
 
 
+def _tm_pod(node: str = "n1", tolerations: list | None = None, phase: str = "Running", **meta) -> dict:
+    spec: dict = {"nodeName": node, "containers": [{"name": "c", "image": "nginx"}]}
+    if tolerations is not None:
+        spec["tolerations"] = tolerations
+    status = {"phase": phase, "conditions": [{"type": "Ready", "status": "True"}]}
+    return {"metadata": {"name": "p", "namespace": "default", **meta}, "spec": spec, "status": status}
+
+
+_TOL = [{"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "affected"),
+    [
+        (_tm_pod(), _tm_pod(), False),  # a resync
+        (_tm_pod(phase="Pending"), _tm_pod(), False),  # a status report
+        (_tm_pod(), {**_tm_pod(), "status": {"phase": "Running", "podIP": "10.0.0.1"}}, False),
+        (_tm_pod(), _tm_pod(labels={"a": "b"}), False),  # metadata other than deletion
+        (_tm_pod(node=""), _tm_pod(), True),  # bound: PodUpdated's nodeName
+        (_tm_pod(), _tm_pod(tolerations=_TOL), True),  # PodUpdated's tolerations
+        (_tm_pod(tolerations=_TOL), _tm_pod(tolerations=[{**_TOL[0], "tolerationSeconds": 60}]), True),
+        (_tm_pod(tolerations=_TOL), _tm_pod(tolerations=[dict(_TOL[0])]), False),  # equal, new copy
+        (_tm_pod(), _tm_pod(deletionTimestamp="2024-01-01T00:00:00Z"), True),  # sync_pod drops it
+        (_tm_pod(), _tm_pod(phase="Succeeded"), True),  # terminal: no longer evicted
+        (_tm_pod(phase="Succeeded"), _tm_pod(phase="Failed"), False),
+    ],
+)
+def test_pod_affected(old, new, affected) -> None:
+    """The taint manager's filter on pod updates (PodUpdated), plus what sync_pod reads."""
+    assert nl.pod_affected(old, new) is affected
+
+
 @pytest.fixture
 def offline() -> tuple[nl.NodeLifecycleController, FakeClock]:
     """The controller with hand-filled informer stores (nothing started, no apiserver)."""

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
+
 from kubepy.client.errors import ApiError
 from kubepy.client.resources import NODES, PODS
 from kubepy.controllers.podgc import (
     PodGCController,
     on_missing_nodes,
+    scan,
     terminated_to_delete,
     unscheduled_terminating,
 )
@@ -43,6 +48,31 @@ def test_orphans_and_unscheduled_terminating() -> None:
         "gone": ["a"]
     }
     assert [p["metadata"]["name"] for p in unscheduled_terminating(pods)] == ["c"]
+
+
+def _mixed_pods() -> list[dict]:
+    """Every combination of phase, node (known, gone, none) and deletion, in varied age order."""
+    out = []
+    combos = itertools.product(
+        ("Running", "Succeeded", "Failed", "Pending"), ("n1", "gone", "x", ""), (False, True)
+    )
+    for i, (phase, node, deleting) in enumerate(combos):
+        day = 1 + (i * 7) % 28
+        out.append(mk(f"p{i}", phase, f"2026-01-{day:02d}T00:00:00Z", node=node, deleting=deleting))
+    return out
+
+
+@pytest.mark.parametrize("threshold", [0, 1, 5, 15, 16, 100])
+def test_one_pass_scan_decides_as_the_three_scans(threshold: int) -> None:
+    pods = _mixed_pods()
+    found = scan(pods, {"n1"}, threshold)
+    names = lambda ps: [p["metadata"]["name"] for p in ps]  # noqa: E731
+    assert names(found.terminated) == names(terminated_to_delete(pods, threshold))
+    assert {n: names(ps) for n, ps in found.orphaned.items()} == {
+        n: names(ps) for n, ps in on_missing_nodes(pods, {"n1"}).items()
+    }
+    assert names(found.unscheduled_terminating) == names(unscheduled_terminating(pods))
+    assert set(found.orphaned) == {"gone", "x"} and len(found.unscheduled_terminating) == 4
 
 
 async def _exists(client, name: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubepy.kubelet.admission import admit, requests
+from kubepy.kubelet.admission import NodeUsage, admit, requests
 
 ALLOC = {"cpu": "4", "memory": "16Gi", "pods": "3"}
 LABELS = {"kubernetes.io/hostname": "n1", "disktype": "ssd"}
@@ -62,3 +62,62 @@ def test_requests_take_the_largest_init_container() -> None:
 )
 def test_admit(pod, admitted, expected) -> None:
     assert admit(pod, LABELS, ALLOC, admitted) == expected
+    # the same decision from sums kept pod by pod, as the kubelet keeps them
+    usage = NodeUsage()
+    for i, p in enumerate(admitted):
+        usage.set(f"ns/p{i}", p)
+    assert admit(pod, LABELS, ALLOC, usage) == expected
+
+
+def _counted(usage: NodeUsage) -> tuple[int, int, int]:
+    return len(usage), usage.cpu, usage.memory
+
+
+# (steps, expected (pods, milli-cpu, memory) after them); a step is ("set", key, pod) or ("drop", key)
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([], (0, 0, 0)),
+        ([("set", "a", _pod(cpu="1", memory="1Gi"))], (1, 1000, 2**30)),
+        ([("set", "a", _pod(cpu="1")), ("set", "b", _pod(cpu="500m"))], (2, 1500, 0)),
+        ([("set", "a", _pod(cpu="1")), ("drop", "a")], (0, 0, 0)),  # a pod leaving frees its requests
+        ([("set", "a", _pod(cpu="1")), ("drop", "b")], (1, 1000, 0)),  # never counted: nothing to free
+        ([("set", "a", _pod(cpu="1")), ("drop", "a"), ("drop", "a")], (0, 0, 0)),  # freed once
+        ([("set", "a", _pod(cpu="1")), ("set", "a", _pod(cpu="1"))], (1, 1000, 0)),  # a resync
+        ([("set", "a", _pod(cpu="1")), ("set", "a", _pod(cpu="2", memory="1Mi"))], (1, 2000, 2**20)),
+        ([("set", "a", _pod(cpu="1")), ("set", "a", _pod())], (1, 0, 0)),  # requests removed
+        ([("set", "a", _pod(cpu="1")), ("set", "a", _pod(cpu="2")), ("drop", "a")], (0, 0, 0)),
+    ],
+)
+def test_node_usage_sums(steps, expected) -> None:
+    usage = NodeUsage()
+    for step in steps:
+        if step[0] == "set":
+            usage.set(step[1], step[2])
+        else:
+            usage.discard(step[1])
+    assert _counted(usage) == expected
+    assert _counted(usage) == _counted(NodeUsage((k, p) for k, p in _final(steps).items()))
+
+
+def _final(steps) -> dict:
+    pods: dict = {}
+    for step in steps:
+        if step[0] == "set":
+            pods[step[1]] = step[2]
+        else:
+            pods.pop(step[1], None)
+    return pods
+
+
+def test_a_pod_update_changes_what_it_holds_once() -> None:
+    usage = NodeUsage()
+    usage.set("a", _pod(cpu="1500m", host_port=80))
+    assert admit(_pod(cpu="3"), LABELS, ALLOC, usage)[0] == "OutOfcpu"
+    assert admit(_pod(host_port=80), LABELS, ALLOC, usage)[0] == "NodePorts"
+    usage.set("a", _pod(cpu="500m", host_port=81))  # the same pod, resized, another port
+    assert admit(_pod(cpu="3"), LABELS, ALLOC, usage) is None
+    assert admit(_pod(host_port=80), LABELS, ALLOC, usage) is None
+    assert admit(_pod(host_port=81), LABELS, ALLOC, usage)[0] == "NodePorts"
+    usage.discard("a")
+    assert admit(_pod(cpu="4", host_port=81), LABELS, ALLOC, usage) is None

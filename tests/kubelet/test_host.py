@@ -400,6 +400,34 @@ async def test_pod_that_does_not_fit_is_rejected(
     await _running(client, clock, "picky2")
 
 
+async def test_finished_and_deleted_pods_free_their_requests(
+    host: KubeletHost, client: RESTClient, clock: FakeClock
+) -> None:
+    """Admission counts only the active pods: one that completed, or was deleted, holds nothing."""
+
+    def wants(name: str, cpu: str, **kw) -> dict:
+        p = pod(name, **kw)
+        p["spec"]["containers"][0]["resources"] = {"requests": {"cpu": cpu}}
+        return p
+
+    ann = {"kubepy.io/simulate-run-seconds": "5"}
+    await client.create(PODS, wants("job", "3", annotations=ann, restartPolicy="Never"))
+    await _running(client, clock, "job")
+    await client.create(PODS, wants("early", "2"))
+    await until(lambda: _stage(client, "early", "Failed"), "early refused: job holds 3 of 4 cpus")
+    assert (await _pod(client, "early"))["status"]["message"].endswith(
+        "requested: 2000, used: 3000, capacity: 4000"
+    )
+    clock.advance(5)
+    await until(lambda: _stage(client, "job", "Succeeded"), "job Succeeded")
+    await client.create(PODS, wants("after", "3"))
+    await _running(client, clock, "after")
+    await client.delete(PODS, "after", "default", grace_period_seconds=0)
+    await eventually(lambda: "default/after" not in host.nodes["node-1"].workers.pods, "after forgotten")
+    await client.create(PODS, wants("last", "4"))
+    await _running(client, clock, "last")
+
+
 async def test_register_node_false_uses_the_node_an_admin_created(
     client: RESTClient, clock: FakeClock
 ) -> None:
