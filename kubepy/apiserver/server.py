@@ -113,7 +113,10 @@ class APIServer:
     def _limit_ranges(self, namespace: str) -> list[dict[str, Any]]:
         """A namespace's LimitRanges for the LimitRanger, from the watch cache."""
         assert self.cache is not None
-        return [i.obj for i in self.cache.list(f"/registry/core/limitranges/{namespace}/").items]
+        prefix = f"/registry/core/limitranges/{namespace}/"
+        if not self.cache.count(prefix):  # the usual case, asked on every pod create: no paging
+            return []
+        return [i.obj for i in self.cache.list(prefix).items]
 
     def _load_token_key(self) -> bytes:
         """The key service-account tokens are signed with, kept beside the data so tokens outlive

@@ -44,13 +44,17 @@ def prefix_end(prefix: str) -> str:
 
 
 class KeyIndex:
-    """Objects by key; keys of each resource kept sorted."""
+    """Objects by key; keys of each resource kept sorted.
 
-    __slots__ = ("_objs", "_buckets")
+    New keys wait in a per-resource pending list until the sorted keys are next read: a stream of
+    creates then costs an append each, not a memmove of the whole resource's keys each."""
+
+    __slots__ = ("_objs", "_buckets", "_pending")
 
     def __init__(self) -> None:
         self._objs: dict[str, CachedObject] = {}
         self._buckets: dict[str, list[str]] = {}
+        self._pending: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self._objs)
@@ -63,18 +67,38 @@ class KeyIndex:
         prev = self._objs.get(obj.key)
         self._objs[obj.key] = obj
         if prev is None:
-            keys = self._buckets.get(bucket_of(obj.key))
-            if keys is None:
-                keys = self._buckets[bucket_of(obj.key)] = []
-            insort(keys, obj.key)
+            b = bucket_of(obj.key)
+            pending = self._pending.get(b)
+            if pending is None:
+                self._pending[b] = [obj.key]
+            else:
+                pending.append(obj.key)
         return prev
+
+    def _sorted(self, bucket: str) -> list[str] | None:
+        """The bucket's sorted keys, its pending keys merged in: one by one while they are few
+        (as cheap as inserting them then), else by one sort (linear on a sorted list plus a tail)."""
+        pending = self._pending.pop(bucket, None)
+        keys = self._buckets.get(bucket)
+        if pending is None:
+            return keys
+        if keys is None:
+            keys = self._buckets[bucket] = sorted(pending)
+        elif len(pending) * 16 < len(keys):
+            for k in pending:
+                insort(keys, k)
+        else:
+            keys += pending
+            keys.sort()
+        return keys
 
     def remove(self, key: str) -> CachedObject | None:
         """Drop `key`; returns the object it held."""
         prev = self._objs.pop(key, None)
         if prev is not None:
             b = bucket_of(key)
-            keys = self._buckets[b]
+            keys = self._sorted(b)
+            assert keys is not None
             del keys[bisect_left(keys, key)]
             if not keys:
                 del self._buckets[b]
@@ -83,6 +107,7 @@ class KeyIndex:
     def clear(self) -> None:
         self._objs.clear()
         self._buckets.clear()
+        self._pending.clear()
 
     def span(self, prefix: str, start: str = "") -> tuple[list[str], int, int]:
         """Sorted keys under `prefix` (see under()) from `start` on (inclusive), as `keys[lo:hi]`.
@@ -92,7 +117,7 @@ class KeyIndex:
         """
         first = max(prefix, start)
         if prefix.count("/") >= 4:
-            keys = self._buckets.get(bucket_of(prefix))
+            keys = self._sorted(bucket_of(prefix))
             if not keys:
                 return [], 0, 0
             lo, hi = bisect_left(keys, first), bisect_left(keys, prefix_end(prefix))
@@ -100,6 +125,8 @@ class KeyIndex:
                 return keys, lo, hi
             keys = [k for k in keys[lo:hi] if under(k, prefix)]
             return keys, 0, len(keys)
+        for b in list(self._pending):
+            self._sorted(b)
         merged = sorted(
             k
             for b, ks in self._buckets.items()

@@ -75,13 +75,35 @@ def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
     return errs
 
 
+#: Inputs already found valid (generateName per rule, namespaces, label sets): a create stream repeats
+#: them, and the checks are pure. Only valid inputs are remembered; errors are always rebuilt.
+_VALID: set[Any] = set()
+_VALID_MAX = 4096
+
+
+def _known_valid(key: Any, check: Callable[[], list[Any]]) -> list[Any]:
+    """`check()`, skipped when `key` was valid before (unhashable keys are simply checked)."""
+    try:
+        if key in _VALID:
+            return []
+    except TypeError:
+        return check()
+    errs = check()
+    if not errs:
+        if len(_VALID) >= _VALID_MAX:
+            _VALID.clear()
+        _VALID.add(key)
+    return errs
+
+
 def validate_object_meta(meta: dict[str, Any], namespaced: bool, name_rule: NameRule) -> list[FieldError]:
     """ValidateObjectMeta: name or generateName, namespace scope, labels, annotations, owners."""
     errs: list[FieldError] = []
     name = meta.get("name", "")
     gen = meta.get("generateName", "")
     if gen:
-        errs += [fe.invalid("metadata.generateName", gen, m) for m in name_rule(gen, True)]
+        msgs = _known_valid((name_rule, gen), lambda: name_rule(gen, True))
+        errs += [fe.invalid("metadata.generateName", gen, m) for m in msgs]
     if not name:
         errs.append(fe.required("metadata.name", "name or generateName is required"))
     else:
@@ -91,14 +113,19 @@ def validate_object_meta(meta: dict[str, Any], namespaced: bool, name_rule: Name
         if not ns:
             errs.append(fe.required("metadata.namespace", ""))
         else:
-            errs += [fe.invalid("metadata.namespace", ns, m) for m in is_dns1123_label(ns)]
+            msgs = _known_valid(("ns", ns), lambda: is_dns1123_label(ns))
+            errs += [fe.invalid("metadata.namespace", ns, m) for m in msgs]
     elif ns:
         errs.append(fe.forbidden("metadata.namespace", "not allowed on this type"))
     if meta.get("generation", 0) < 0:
         errs.append(
             fe.invalid("metadata.generation", meta["generation"], "must be greater than or equal to 0")
         )
-    errs += validate_labels(meta.get("labels"), "metadata.labels")
+    labels = meta.get("labels")
+    if type(labels) is dict and labels:
+        errs += _known_valid(("labels", *labels.items()), lambda: validate_labels(labels, "metadata.labels"))
+    else:
+        errs += validate_labels(labels, "metadata.labels")
     errs += validate_annotations(meta.get("annotations"), "metadata.annotations")
     errs += validate_owner_references(meta.get("ownerReferences"), "metadata.ownerReferences")
     errs += validate_finalizers(meta.get("finalizers"), "metadata.finalizers")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
-import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +15,20 @@ _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 GENERATE_NAME_RETRIES = 8
 
 
+_SUFFIX_BATCH = 256
+_suffixes: deque[str] = deque()
+
+
 def random_suffix(n: int = 5, rng: random.Random | None = None) -> str:
-    r = rng or random
-    return "".join(r.choice(_ALPHANUMS) for _ in range(n))
+    """utilrand.String(n). The usual five letters are drawn 256 suffixes at a time, in one call."""
+    if rng is not None or n != 5:
+        return "".join((rng or random).choices(_ALPHANUMS, k=n))
+    try:
+        return _suffixes.popleft()  # atomic: safe from any thread
+    except IndexError:
+        chars = "".join(random.choices(_ALPHANUMS, k=5 * _SUFFIX_BATCH))
+        _suffixes.extend(chars[i : i + 5] for i in range(0, len(chars), 5))
+        return _suffixes.popleft()
 
 
 def generate_name(base: str, suffix: Callable[[], str]) -> str:
@@ -38,8 +50,25 @@ def fill_create(meta: Obj, *, uid: str, now: str, namespace: str, namespaced: bo
         meta.pop("namespace", None)
 
 
+def uuid4_text(raw: bytes) -> str:
+    """The text of `uuid.UUID(bytes=raw, version=4)` for 16 random bytes, without building a UUID."""
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab89ab89ab89ab'[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
+
+
+_UID_BATCH = 256
+_uids: deque[str] = deque()
+
+
 def new_uid() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UID. The random bytes are read 256 UIDs at a time: os.urandom is a
+    syscall that drops the GIL, and under load each re-acquisition waits behind the storage writer."""
+    try:
+        return _uids.popleft()  # atomic: safe from any thread
+    except IndexError:
+        raw = os.urandom(16 * _UID_BATCH)
+        _uids.extend(uuid4_text(raw[i : i + 16]) for i in range(0, len(raw), 16))
+        return _uids.popleft()
 
 
 def fill_update(meta: Obj, old: Obj) -> None:
