@@ -4,9 +4,11 @@ the port a service port reaches on each pod, and which services a pod change con
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from kubepy.api.labels import Selector, from_label_selector, selector_from_set
+from kubepy.client.cache import NAMESPACE_INDEX
 from kubepy.controllers import pods as P
 
 Obj = dict[str, Any]
@@ -45,6 +47,16 @@ def compiled_selector(svc: Obj) -> Selector:
             _compiled.clear()
         sel = _compiled[items] = selector_from_set(dict(items)) if items else from_label_selector(None)
     return sel
+
+
+def selected_pods(store: Any, svc: Obj, ns: str) -> Iterator[tuple[str, Obj]]:
+    """(key, pod) of the service's pods in `ns`, in key order, from an informer store with the
+    namespace index: what both endpoint controllers build their per-pod entries from."""
+    selector = compiled_selector(svc)
+    for pod_key in store.index_keys(NAMESPACE_INDEX, ns):
+        pod = store.get(pod_key)
+        if pod is not None and selector.matches(P.meta(pod).get("labels") or {}):
+            yield pod_key, pod
 
 
 def is_terminal(pod: Obj) -> bool:

@@ -233,14 +233,9 @@ class EndpointsController(Controller):
     def _selected(self, key: str, svc: Obj, ns: str) -> list[_Cached]:
         """The service's pods (in key order) with their entries, computed again only for a pod or
         service version not seen before: a sync costs a lookup per unchanged pod."""
-        selector = U.compiled_selector(svc)
         old = self._entries.get(key) or {}
         fresh: dict[str, _Cached] = {}
-        store = self.pods.store
-        for pod_key in store.index_keys(NAMESPACE_INDEX, ns):
-            pod = store.get(pod_key)
-            if pod is None or not selector.matches(P.meta(pod).get("labels") or {}):
-                continue
+        for pod_key, pod in U.selected_pods(self.pods.store, svc, ns):
             c = old.get(pod_key)
             if c is None or c.pod is not pod or c.svc is not svc:
                 c = _Cached(pod, svc, pod_entry(svc, pod), ready_time(pod))

@@ -224,14 +224,9 @@ class EndpointSliceController(Controller):
     def _entries_of(self, key: str, svc: Obj, ns: str, addr_type: str) -> list[Entry | None]:
         """The service's pods' entries in key order, computed again only for a pod, service or
         zone not seen before: a sync costs a lookup per unchanged pod."""
-        selector = U.compiled_selector(svc)
         old = self._entries.get(key) or {}
         fresh: dict[str, _Cached] = {}
-        store = self.pods.store
-        for pod_key in store.index_keys(NAMESPACE_INDEX, ns):
-            pod = store.get(pod_key)
-            if pod is None or not selector.matches(P.meta(pod).get("labels") or {}):
-                continue
+        for pod_key, pod in U.selected_pods(self.pods.store, svc, ns):
             zone = self._zone(pod)
             c = old.get(pod_key)
             if c is None or c.pod is not pod or c.svc is not svc or c.zone != zone:
