@@ -32,20 +32,21 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import functools
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import clusterbench
 import httpx
 import orjson
+from clusterbench import free_port, parse_time, pause_rc
 
 REPO = Path(__file__).resolve().parent.parent
 PY_SPY = Path(sys.executable).parent / "py-spy"
@@ -128,10 +129,6 @@ def is_ready(node: dict) -> bool:
     )
 
 
-def parse_time(value: str) -> float:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
 def pod_manifest(i: int, nodes: int, namespaces: int) -> tuple[str, dict]:
     """Pod i, bound round-robin to node-1..node-N, in namespace bench-(i % namespaces)."""
     ns = f"bench-{i % namespaces}"
@@ -168,21 +165,6 @@ def write_counts(metrics: str) -> dict[str, float]:
     return dict(out)
 
 
-def probe_rc(name: str) -> dict:
-    labels = {"probe": name}
-    container = {"name": "pause", "image": "registry.k8s.io/pause:3.9"}
-    return {
-        "apiVersion": "v1",
-        "kind": "ReplicationController",
-        "metadata": {"name": name, "labels": labels},
-        "spec": {
-            "replicas": 1,
-            "selector": labels,
-            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
-        },
-    }
-
-
 def aggregate_py_spy(raw: str, top: int = 25) -> tuple[list[tuple[str, int]], list[tuple[str, int]], int]:
     """(self, inclusive) sample counts per function from py-spy's collapsed stacks, and the total."""
     own: collections.Counter[str] = collections.Counter()
@@ -207,17 +189,10 @@ def aggregate_py_spy(raw: str, top: int = 25) -> tuple[list[tuple[str, int]], li
 
 
 # ---- talking to the cluster -----------------------------------------------------------------------
-def wait_until(what: str, check: Any, timeout: float, poll: float = 0.5) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except (httpx.TransportError, httpx.HTTPStatusError):
-            result = None
-        if result:
-            return result
-        time.sleep(poll)
-    raise TimeoutError(f"{what} did not happen within {timeout}s")
+#: an HTTP error answer also counts as "not yet" here: restarts pass through them
+wait_until = functools.partial(
+    clusterbench.wait_until, retry_on=(httpx.TransportError, httpx.HTTPStatusError)
+)
 
 
 def list_all(http: httpx.Client, path: str, page: int = PAGE, **params: str) -> list[dict]:
@@ -420,7 +395,9 @@ def restart(
     )
     nodes_ready = time.monotonic() - t0
     probe = f"probe-{label}-{int(since)}"
-    http.post("/api/v1/namespaces/default/replicationcontrollers", json=probe_rc(probe)).raise_for_status()
+    http.post(
+        "/api/v1/namespaces/default/replicationcontrollers", json=pause_rc(probe, {"probe": probe}, 1)
+    ).raise_for_status()
 
     def probe_running() -> bool:
         items = http.get("/api/v1/namespaces/default/pods", params={"labelSelector": f"probe={probe}"}).json()
@@ -456,12 +433,6 @@ def memory_headroom_gib() -> float:
         if line.startswith("MemAvailable:"):
             return int(line.split()[1]) / 2**20
     return 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def restarts_only(ns: argparse.Namespace, work: Path) -> dict[str, float]:

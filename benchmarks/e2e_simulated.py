@@ -30,11 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import httpx
 import orjson
+from clusterbench import free_port, parse_time, pause_rc, wait_until
 
 REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "default"
@@ -91,10 +91,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def parse_time(value: str) -> float:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
 def ready_count(nodes: list[dict]) -> int:
     return sum(
         any(
@@ -105,35 +101,7 @@ def ready_count(nodes: list[dict]) -> int:
     )
 
 
-def rc_manifest(replicas: int) -> dict:
-    labels = {"app": RC}
-    container = {"name": "pause", "image": "registry.k8s.io/pause:3.9"}
-    return {
-        "apiVersion": "v1",
-        "kind": "ReplicationController",
-        "metadata": {"name": RC, "labels": labels},
-        "spec": {
-            "replicas": replicas,
-            "selector": labels,
-            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
-        },
-    }
-
-
 # ---- the run ----------------------------------------------------------------------------------------
-def wait_until(what: str, check, timeout: float, poll: float = 0.5):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except httpx.TransportError:
-            result = None
-        if result:
-            return result
-        time.sleep(poll)
-    raise TimeoutError(f"{what} did not happen within {timeout}s")
-
-
 def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[str, float]:
     base = f"/api/v1/namespaces/{NAMESPACE}"
     t0 = time.monotonic()
@@ -144,7 +112,7 @@ def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[s
         poll=1.0,
     )
     nodes_ready = time.monotonic() - t0
-    http.post(f"{base}/replicationcontrollers", json=rc_manifest(0)).raise_for_status()
+    http.post(f"{base}/replicationcontrollers", json=pause_rc(RC, {"app": RC}, 0)).raise_for_status()
     rv = http.get(f"{base}/pods", params={"labelSelector": f"app={RC}", "limit": 1}).json()["metadata"][
         "resourceVersion"
     ]
@@ -196,14 +164,6 @@ def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[s
         "seen_to_running_p99_s": percentile(seen_to_running, 99),
         "seen_to_running_mean_s": statistics.fmean(seen_to_running),
     }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main(argv: list[str] | None = None) -> int:
