@@ -12,22 +12,25 @@ from kubepy.api.jsonkey import json_key
 Validator = Callable[[Any, str], list[FieldError]]
 
 
-def remember_valid(validate: Validator, size: int = 256) -> Validator:
-    """`validate(value, path)`, skipped for a (value, path) it found no error in before.
+def _remember_clean(validate: Callable[..., list[FieldError]], size: int) -> Callable[..., list[FieldError]]:
+    """`validate(*values, path)`, skipped for arguments it found no error in before; the key is
+    the path and every value's JSON (type and key order included, so equal keys mean equal
+    values). Only clean results are kept, so every error is still built fresh. Oldest entries go
+    first past `size`."""
+    clean: dict[tuple[Any, ...], None] = {}
 
-    `validate` must depend on nothing but its arguments and not change them. The key is the
-    value's JSON (type and key order included, so equal keys mean equal values); only clean
-    results are kept, so every error is still built fresh. Oldest entries go first past `size`."""
-    clean: dict[tuple[str, bytes], None] = {}
-
-    def run(value: Any, path: str) -> list[FieldError]:
-        raw = json_key(value)
-        if raw is None:
-            return validate(value, path)
-        key = (path, raw)
+    def run(*args: Any) -> list[FieldError]:
+        *values, path = args
+        raws = []
+        for value in values:
+            raw = json_key(value)
+            if raw is None:
+                return validate(*args)
+            raws.append(raw)
+        key = (path, *raws)
         if key in clean:
             return []
-        errs = validate(value, path)
+        errs = validate(*args)
         if not errs:
             if len(clean) >= size:
                 del clean[next(iter(clean))]
@@ -35,6 +38,12 @@ def remember_valid(validate: Validator, size: int = 256) -> Validator:
         return errs
 
     return run
+
+
+def remember_valid(validate: Validator, size: int = 256) -> Validator:
+    """`validate(value, path)`, skipped for a (value, path) it found no error in before.
+    `validate` must depend on nothing but its arguments and not change them."""
+    return _remember_clean(validate, size)
 
 
 UpdateValidator = Callable[[Any, Any, str], list[FieldError]]
@@ -44,21 +53,4 @@ def remember_valid_update(validate: UpdateValidator, size: int = 2048) -> Update
     """`validate(new, old, path)`, skipped for a (new, old, path) it found no error in before: a
     status write or a relabeling brings back the spec it read, so most updates ask about one pair
     of equal specs again and again. Same contract as remember_valid."""
-    clean: dict[tuple[str, bytes, bytes], None] = {}
-
-    def run(new: Any, old: Any, path: str) -> list[FieldError]:
-        raw_new = json_key(new)
-        raw_old = json_key(old) if raw_new is not None else None
-        if raw_new is None or raw_old is None:
-            return validate(new, old, path)
-        key = (path, raw_new, raw_old)
-        if key in clean:
-            return []
-        errs = validate(new, old, path)
-        if not errs:
-            if len(clean) >= size:
-                del clean[next(iter(clean))]
-            clean[key] = None
-        return errs
-
-    return run
+    return _remember_clean(validate, size)
