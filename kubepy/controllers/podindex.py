@@ -60,11 +60,7 @@ def facts_of(pod: Obj) -> PodFacts | None:
 
 def is_available(f: PodFacts, min_ready_seconds: int, now: datetime) -> bool:
     """P.is_available over cached facts."""
-    if not f.ready:
-        return False
-    if min_ready_seconds <= 0:
-        return True
-    return f.ready_since is not None and (now - f.ready_since).total_seconds() >= min_ready_seconds
+    return f.ready and P.ready_long_enough(f.ready_since, min_ready_seconds, now)
 
 
 class OwnerView:

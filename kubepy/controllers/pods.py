@@ -49,9 +49,16 @@ def is_available(pod: Obj, min_ready_seconds: int, now: datetime) -> bool:
     """Ready for at least minReadySeconds (IsPodAvailable)."""
     if not is_ready(pod):
         return False
+    since = (
+        parse_time((ready_condition(pod) or {}).get("lastTransitionTime")) if min_ready_seconds > 0 else None
+    )
+    return ready_long_enough(since, min_ready_seconds, now)
+
+
+def ready_long_enough(since: datetime | None, min_ready_seconds: int, now: datetime) -> bool:
+    """A ready pod whose Ready condition turned true at `since` counts as available now."""
     if min_ready_seconds <= 0:
         return True
-    since = parse_time((ready_condition(pod) or {}).get("lastTransitionTime"))
     return since is not None and (now - since).total_seconds() >= min_ready_seconds
 
 
