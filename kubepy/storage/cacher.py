@@ -3,8 +3,9 @@
 Modelled on k8s.io/apiserver pkg/storage/cacher. The cache lists everything under "/registry/"
 once, then follows storage through its listener, which runs in the event loop before a write is
 acknowledged, so a client that got its write back reads it from the cache. It keeps the current
-objects (sorted per resource, see key_index) and a ring of the last `capacity` changes with their
-previous values, which serves watches resuming from a revision and lists at an older revision.
+objects (sorted per resource, see key_index) and, per resource, a ring of its last `capacity`
+changes with their previous values (rings.py), which serves watches resuming from a revision and
+lists at an older revision.
 
 Prefixes are paths, as in Kubernetes (hasPathPrefix): "/registry/core/pods/" covers every pod,
 "/registry/core/pods/ns/p1" covers that key (and keys below it) but not ".../ns/p10", so a
@@ -12,7 +13,7 @@ single-object list or watch can pass the object's key.
 
 Revision rules, as Kubernetes':
 - list(revision=0) is the current state; list(revision=N) is the exact state at N, rolled back
-  through the ring; N older than the ring raises Compacted (410 Expired), N newer than the cache
+  through the resource's ring; N older than that ring raises Compacted (410 Expired), N newer than the cache
   FutureRevision. A "not older than N" read is `await wait_for_revision(N)` then revision=0.
 - watch(None) and watch(0) start with a synthetic ADDED per current object, then live changes;
   watch(N) replays the ring after N, then live changes. When N is too old, watch() *raises*
@@ -36,7 +37,7 @@ from kubepy.storage.fanout import PACE, Fanout, replay
 from kubepy.storage.interface import Compacted, Event, FutureRevision, Storage
 from kubepy.storage.key_index import KeyIndex
 from kubepy.storage.listing import page, span_at
-from kubepy.storage.ring import EventRing
+from kubepy.storage.rings import ResourceRings
 from kubepy.storage.watcher import STOPPED, Predicate, Watcher
 
 __all__ = ["CacheList", "CachedObject", "Cacher", "WatchEvent", "Watcher", "expired_watcher"]
@@ -78,7 +79,7 @@ class Cacher:
         (seconds) and each takes all its queued events in one write; see Fanout."""
         self._storage = storage
         self._index = KeyIndex()
-        self._ring = EventRing(capacity)
+        self._rings = ResourceRings(capacity)
         self._fanout = Fanout(watch_pace)
         self._rev = 0
         self._queue_limit = watcher_queue
@@ -102,7 +103,7 @@ class Cacher:
         for r in result.records:
             self._index.put(CachedObject(r.key, r.revision, r.value))
         self._rev = result.revision
-        self._ring.reset(result.revision)
+        self._rings.reset(result.revision)
         self._state = "ready"
         early, self._early = self._early, []
         self._apply([e for e in early if e.revision > result.revision])
@@ -138,9 +139,10 @@ class Cacher:
         """The newest revision the cache has seen."""
         return self._rev
 
-    def oldest_revision(self) -> int:
-        """The oldest revision a watch or list may start from."""
-        return self._ring.floor
+    def oldest_revision(self, prefix: str = ROOT) -> int:
+        """The oldest revision a watch or list of `prefix` may start from (each resource keeps
+        its own history, see rings.py)."""
+        return self._rings.floor(prefix)
 
     async def wait_for_revision(self, rev: int, timeout: float = 3.0) -> None:
         """Wait until the cache has seen `rev`; FutureRevision after `timeout` seconds."""
@@ -175,17 +177,18 @@ class Cacher:
     ) -> CacheList:
         """Objects under `prefix` (sorted by key) as of `revision` (0: now), from `start_key` on
         (inclusive), at most `limit` (0: all) of those passing `predicate`."""
-        rev = self._check_revision(revision) if revision else self._rev
+        rev = self._check_revision(prefix, revision) if revision else self._rev
         undo_after = rev if rev < self._rev else None
-        keys, lo, hi, get = span_at(self._index, self._ring, prefix, start_key, undo_after)
+        keys, lo, hi, get = span_at(self._index, self._rings, prefix, start_key, undo_after)
         items, more, remaining = page(keys, lo, hi, get, limit, predicate)
         return CacheList(items, rev, more, remaining)
 
-    def _check_revision(self, revision: int) -> int:
+    def _check_revision(self, prefix: str, revision: int) -> int:
         if revision > self._rev:
             raise FutureRevision(revision, self._rev)
-        if not self._ring.covers(revision):
-            raise Compacted(revision, self._ring.floor)
+        floor = self._rings.floor(prefix)
+        if revision < floor:
+            raise Compacted(revision, floor)
         return revision
 
     # ---- watches ----------------------------------------------------------------------------
@@ -209,14 +212,14 @@ class Cacher:
         if not revision or send_initial_events:
             if revision and revision > self._rev:
                 raise FutureRevision(revision, self._rev)
-            keys, lo, hi, get = span_at(self._index, self._ring, prefix, "", None)
+            keys, lo, hi, get = span_at(self._index, self._rings, prefix, "", None)
             backlog = [o.added() for o in page(keys, lo, hi, get, 0, predicate)[0]]
             if send_initial_events and allow_bookmarks:
                 api_version, kind = bookmark_type
                 backlog.append(bookmark_event(self._rev, api_version, kind, initial_end=True))
         else:
-            self._check_revision(revision)
-            backlog = replay(prefix, predicate, self._ring.since(revision))
+            self._check_revision(prefix, revision)
+            backlog = replay(prefix, predicate, self._rings.since(prefix, revision))
         w = Watcher(
             prefix,
             backlog,
@@ -252,7 +255,7 @@ class Cacher:
             if prev is None and e.prev_value is not None:  # not expected: the cache missed it
                 prev = CachedObject(e.key, 0, e.prev_value)
             change = Change(e.type, cur, prev)
-            self._ring.append(change)
+            self._rings.append(change)
             self._fanout.dispatch(change)
         if self._waiters:
             self._wake_waiters()

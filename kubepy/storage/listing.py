@@ -12,16 +12,18 @@ from typing import Any
 
 from kubepy.storage.cached import CachedObject
 from kubepy.storage.key_index import KeyIndex, under
-from kubepy.storage.ring import EventRing
+from kubepy.storage.rings import ResourceRings
 from kubepy.storage.watcher import Predicate, label_selector, passes
 
 Span = tuple[list[str], int, int, Callable[[str], CachedObject]]
 
 
-def span_at(index: KeyIndex, ring: EventRing, prefix: str, start_key: str, undo_after: int | None) -> Span:
+def span_at(
+    index: KeyIndex, rings: ResourceRings, prefix: str, start_key: str, undo_after: int | None
+) -> Span:
     """Sorted keys under `prefix` from `start_key` on, as `keys[lo:hi]`, with a lookup; as of the
     current state, or with every change after `undo_after` rolled back (the caller checked the
-    ring covers it)."""
+    rings cover it)."""
     keys, lo, hi = index.span(prefix, start_key)
     get = index.getter()
     if undo_after is None:
@@ -30,7 +32,7 @@ def span_at(index: KeyIndex, ring: EventRing, prefix: str, start_key: str, undo_
     # `undo_after`: its value then (None: it did not exist yet).
     first = max(prefix, start_key)
     undo: dict[str, CachedObject | None] = {}
-    for ch in ring.newest_first(undo_after):
+    for ch in rings.newest_first(prefix, undo_after):
         k = ch.key
         if k >= first and under(k, prefix):
             undo[k] = ch.prev

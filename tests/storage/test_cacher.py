@@ -244,6 +244,32 @@ async def test_list_outside_the_ring(storage: Any, make: Any) -> None:
         c.list(PODS, revision=7)
 
 
+async def test_a_busy_resource_does_not_expire_a_quiet_ones_history(storage: Any, make: Any) -> None:
+    """Kubernetes keeps a watch cache per resource: Lease renewals by the thousand leave a paged
+    pod list's snapshot and a quiet resource's watch resumable."""
+    c = await make(capacity=4)
+    for i in range(3):
+        await storage.create(key("a", f"p{i}"), pod("a", f"p{i}"))
+    first = c.list(PODS, limit=2)
+    assert first.revision == 3 and first.more
+    leases = "/registry/coordination.k8s.io/leases/kube-node-lease/"
+    await storage.create(f"{leases}n1", {"kind": "Lease", "metadata": {"name": "n1"}, "spec": {"v": 0}})
+    for i in range(1, 20):
+        await storage.guaranteed_update(f"{leases}n1", lambda o, i=i: {**o, "spec": {"v": i}})
+    await storage.delete(key("a", "p2"))  # the next page still shows p2, as at revision 3
+    rest = c.list(PODS, revision=first.revision, start_key=first.items[-1].key + "\x00")
+    assert [o.key for o in rest.items] == [key("a", "p2")]
+    w = c.watch(PODS, 3)
+    assert [(e.type, e.revision) for e in [await anext(w)]] == [("DELETED", 24)]
+    w.close()
+    assert c.oldest_revision(PODS) == 0 and c.oldest_revision(leases) == 19  # 20 renewals, 4 kept
+    assert c.oldest_revision("/registry/") == 19
+    with pytest.raises(Compacted):
+        c.watch(leases, 3)
+    with pytest.raises(Compacted):  # a watch over every resource is as old as its youngest ring
+        c.list("/registry/", revision=3)
+
+
 async def test_keys_outside_registry_only_advance_the_revision(storage: Any, cacher: Cacher) -> None:
     await storage.create("/other/thing", {"kind": "X", "metadata": {"name": "thing"}})
     assert cacher.revision() == 1

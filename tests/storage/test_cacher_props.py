@@ -1,5 +1,6 @@
-"""Property: whatever the history, every revision the ring covers lists as the state it was then,
-and a watch from it, filtered or not, replays exactly into the current state."""
+"""Property: whatever the history, every revision a resource's ring covers lists as the state it
+was then, and a watch from it, filtered or not, replays exactly into the current state; each
+resource keeps its own `capacity` changes whatever the other resources do."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from kubepy.storage.interface import KeyExists, KeyNotFound
 from tests.storage.fake_storage import FakeStorage
 
 KEYS = [f"/registry/core/pods/{ns}/p{i}" for ns in "ab" for i in range(3)] + ["/registry/core/nodes/n"]
-PREFIXES = ("/registry/", "/registry/core/pods/", "/registry/core/pods/a/")
+PREFIXES = ("/registry/", "/registry/core/pods/", "/registry/core/pods/a/", "/registry/core/nodes/")
+RESOURCES = ("/registry/core/pods/", "/registry/core/nodes/")
 histories = st.lists(
     st.tuples(st.sampled_from(["create", "update", "delete"]), st.sampled_from(KEYS), st.sampled_from("xyz")),
     max_size=30,
@@ -53,16 +55,24 @@ async def scenario(history: list[tuple[str, str, str]], capacity: int) -> None:
     c = Cacher(s, capacity=capacity, tick_period=None)
     await c.start()
     snapshots: dict[int, dict[str, bytes]] = {}
+    changed: dict[str, list[int]] = {r: [] for r in RESOURCES}  # revisions that changed each resource
     for op, key, color in history:
         if await write(s, op, key, color):
             snapshots[c.revision()] = {o.key: o.value for o in c.list("/registry/").items}
+            changed[next(r for r in RESOURCES if key.startswith(r))].append(c.revision())
     current = {r.key: r.value for r in (await s.list("/registry/")).records}
     assert {o.key: o.value for o in c.list("/registry/").items} == current
-    assert len(snapshots) - c.oldest_revision() <= capacity
+    for resource, revs in changed.items():
+        # exactly the newest `capacity` changes of the resource are kept, whatever the others did
+        kept = revs[-capacity:]
+        floor = c.oldest_revision(resource)
+        assert [r for r in revs if r > floor] == kept
+        assert floor == (kept[0] - 1 if len(revs) > capacity else 0)
+    assert c.oldest_revision("/registry/") == max(c.oldest_revision(r) for r in RESOURCES)
     for rev, state in snapshots.items():
-        if rev < c.oldest_revision():
-            continue
         for prefix in PREFIXES:
+            if rev < c.oldest_revision(prefix):
+                continue
             listed = c.list(prefix, revision=rev)
             assert {o.key: o.value for o in listed.items} == only(state, prefix, None)
             for predicate in (None, red):
