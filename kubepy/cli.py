@@ -149,8 +149,8 @@ def _common_flags() -> argparse.ArgumentParser:
         type=_non_negative,
         default=10_000,
         metavar="N",
-        help="changes kept for watches and paged lists to resume from; older ones answer 410 Gone "
-        "(default %(default)s)",
+        help="changes kept per resource for watches and paged lists to resume from; older ones "
+        "answer 410 Gone (default %(default)s)",
     )
     p.add_argument(
         "--event-ttl",
