@@ -235,6 +235,34 @@ async def test_group_committer_whole_batch_failure() -> None:
     await gc.stop()
 
 
+async def test_group_committer_stop_finishes_queued_writes() -> None:
+    """stop() while a batch is in the thread and more wait behind it: every write is applied and
+    answered, in order, by one long-lived thread; then the thread ends."""
+    gate = threading.Event()
+    applied: list[int] = []
+    threads: set[int] = set()
+
+    def apply(ops: list[int]) -> list[int | BaseException]:
+        gate.wait(5)
+        threads.add(threading.get_ident())
+        applied.extend(ops)
+        return [op + 100 for op in ops]
+
+    gc: GroupCommitter[int, int] = GroupCommitter(apply, lambda results: None)
+    first = asyncio.ensure_future(gc.submit(0))
+    await asyncio.sleep(0.01)  # batch [0] is in the thread
+    rest = [asyncio.ensure_future(gc.submit(i)) for i in range(1, 4)]
+    await asyncio.sleep(0)
+    stopping = asyncio.ensure_future(gc.stop())
+    await asyncio.sleep(0.01)
+    assert not stopping.done()  # waits for the queued writes
+    gate.set()
+    await stopping
+    assert [await first, *[await r for r in rest]] == [100, 101, 102, 103]
+    assert applied == [0, 1, 2, 3] and len(threads) == 1
+    assert not gc._thread.is_alive()
+
+
 def test_decoders_copy_out_of_buffers() -> None:
     """Reads hand LMDB's buffers (valid only inside the transaction) to the decoders: what they
     return must be bytes of their own, equal to what was written."""
