@@ -327,10 +327,14 @@ def strict_message(unknown: list[str], duplicates: list[str] | None = None) -> s
     return "strict decoding error: " + ", ".join(errs)
 
 
-def canonical_order(obj: dict[str, Any], schema: Struct) -> dict[str, Any]:
+def canonical_order(obj: dict[str, Any], schema: Struct, *, to_encode: bool = False) -> dict[str, Any]:
     """Reorder keys as Go would serialize the struct (kind, apiVersion, then field order), so
-    `-o json` reads like Kubernetes' output; map keys are sorted as Go's encoder sorts them."""
-    out = _kind_orderer(schema)(obj)
+    `-o json` reads like Kubernetes' output; map keys are sorted as Go's encoder sorts them.
+
+    `to_encode`: the result is only ever encoded (a create's object on its way to storage), so a
+    remembered top-level struct (spec, status) comes as an `orjson.Fragment` of its known JSON,
+    neither decoded again nor encoded again; the bytes orjson writes are the same."""
+    out = _kind_orderer(schema)[to_encode](obj)
     head = {k: out[k] for k in ("kind", "apiVersion") if k in out}
     return {**head, **{k: v for k, v in out.items() if k not in head}}
 
@@ -403,19 +407,23 @@ def _kind_orderer(t: Struct) -> Any:
         return hit[1]
     index = {k: i for i, k in enumerate(t.fields)}
     plan: dict[str, tuple[int, Any]] = {}
+    encoding_plan: dict[str, tuple[int, Any]] = {}
     for k, fd in t.fields.items():
-        sub = _orderer(fd.type)
+        sub = enc_sub = _orderer(fd.type)
         if sub is not None and k != "metadata" and isinstance(fd.type, Struct):
-            sub = _remembered(sub)
+            sub, enc_sub = _remembered(sub)
         plan[k] = (_omit_mode(t, k, fd), sub)
-    fn = _struct_orderer(index, plan)
-    _KIND_ORDERERS[id(t)] = (t, fn)
-    return fn
+        encoding_plan[k] = (plan[k][0], enc_sub)
+    pair = (_struct_orderer(index, plan), _struct_orderer(index, encoding_plan))
+    _KIND_ORDERERS[id(t)] = (t, pair)
+    return pair
 
 
-def _remembered(order: Any) -> Any:
+def _remembered(order: Any) -> tuple[Any, Any]:
     """`order`, answered from the JSON of its last REMEMBERED_ORDERS results: equal JSON in (key
-    order included) means an equal value, so an equal result, handed out as a fresh copy."""
+    order included) means an equal value, so an equal result, handed out as a fresh copy; and
+    its twin for a value only to be encoded, which hands out that JSON as an `orjson.Fragment`.
+    Both share what they remember."""
     seen: dict[bytes, bytes] = {}
 
     def run(value: Any) -> Any:
@@ -433,7 +441,21 @@ def _remembered(order: Any) -> Any:
         seen[key] = orjson.dumps(out)
         return out
 
-    return run
+    def run_to_encode(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return order(value)
+        key = json_key(value)
+        if key is None:
+            return order(value)
+        done = seen.get(key)
+        if done is None:
+            done = orjson.dumps(order(value))
+            if len(seen) >= REMEMBERED_ORDERS:
+                del seen[next(iter(seen))]
+            seen[key] = done
+        return orjson.Fragment(done)
+
+    return run, run_to_encode
 
 
 def _orderer(t: Type | None) -> Any:

@@ -33,6 +33,23 @@ def test_remembered_order_equals_ordering_afresh(kind: str, data: st.DataObject)
     first = canonical_order(copy.deepcopy(obj), schema)
     second = canonical_order(copy.deepcopy(obj), schema)  # remembered by now
     assert orjson.dumps(first) == want == orjson.dumps(second)
+    # for encoding only: remembered structs come as fragments of their JSON, same bytes out
+    encoded = canonical_order(copy.deepcopy(obj), schema, to_encode=True)
+    assert orjson.dumps(encoded) == want
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(RES)), st.data())
+def test_order_to_encode_first_equals_ordering_afresh(kind: str, data: st.DataObject) -> None:
+    """The encoding twin meeting a value first (it orders and remembers it), then the plain
+    orderer meeting it remembered: both give the bytes of ordering afresh."""
+    schema = RES[kind].schema
+    obj = data.draw(value_of(schema, 6))
+    if not isinstance(obj, dict):
+        obj = {}
+    want = orjson.dumps(_afresh(copy.deepcopy(obj), schema))
+    assert orjson.dumps(canonical_order(copy.deepcopy(obj), schema, to_encode=True)) == want
+    assert orjson.dumps(canonical_order(copy.deepcopy(obj), schema)) == want
 
 
 def test_remembered_results_are_fresh_objects() -> None:

@@ -350,7 +350,7 @@ class Store:
                 obj = managed.on_create(self, obj, manager, now, requested)
             # holds its place in field order (non-empty, or omitempty drops it); storage stamps it
             obj["metadata"]["resourceVersion"] = "0"
-            obj = canonical_order(obj, self.res.schema)
+            obj = canonical_order(obj, self.res.schema, to_encode=True)  # from here on only encoded
             if opts.dry_run:
                 if self.env.cache.get(self.key(ns, meta["name"])) is not None:
                     rollback()
