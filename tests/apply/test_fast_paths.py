@@ -259,8 +259,8 @@ def _old_create(obj: dict, requested: dict | None, res: Any, now: str) -> dict:
 def test_track_create_equals_tracking_a_copy(
     c: tuple[str, dict, frozenset], extra: dict, admitted: bool
 ) -> None:
-    """In place, remembered per shape (the second call hits the cache), with or without a
-    requested object: the same object and bytes as the copying path."""
+    """In place, remembered per shape and per entry (the second call hits the caches, at another
+    time), with or without a requested object: the same object and bytes as the copying path."""
     import orjson
 
     kind, obj, _ = c
@@ -270,9 +270,9 @@ def test_track_create_equals_tracking_a_copy(
     if admitted:  # admission added a label after the manager's request was recorded
         requested = copy.deepcopy(obj)
         obj["metadata"]["labels"] = {"admitted": "yes"}
-    now = "2026-01-01T00:00:00Z"
-    want = _old_create(obj, requested, res, now)
-    for _ in range(2):
+    # the second call hits the caches (shape, then entry) and must still carry its own time
+    for now in ("2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"):
+        want = _old_create(obj, requested, res, now)
         got = mgr.track_create(
             copy.deepcopy(obj),
             manager="m",

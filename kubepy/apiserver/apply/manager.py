@@ -246,6 +246,34 @@ def track_update(
     return _store(result, managed, identity(manager or "unknown", UPDATE, api_version, subresource))
 
 
+#: a create's one managedFields entry per (field set, manager, apiVersion), with some time in
+#: its place: every create of one shape by one manager writes the same entry but for the time
+_CREATED_ENTRIES: dict[tuple[FieldSet, str, str], dict[str, Any]] = {}
+_CREATED_ENTRIES_MAX = 1024
+
+
+def _created_entries(
+    obj: dict, manager: str, api_version: str, now: str, node: Node, reset: FieldSet
+) -> list[dict[str, Any]] | None:
+    """encode_managed(_created(obj, ...)) for a create (no subresource), from a template entry
+    once the field set is known: a copy keeps the template's key order with the time replaced."""
+    fs = _created_set(obj, node, reset)
+    if not fs:
+        return None
+    key = (fs, manager, api_version)
+    template = _CREATED_ENTRIES.get(key)
+    if template is None:
+        entries = encode_managed(_created(obj, manager, api_version, "", now, node, reset))
+        if entries is not None and len(entries) == 1 and "time" in entries[0]:
+            if len(_CREATED_ENTRIES) >= _CREATED_ENTRIES_MAX:
+                del _CREATED_ENTRIES[next(iter(_CREATED_ENTRIES))]
+            _CREATED_ENTRIES[key] = entries[0].copy()  # the caller's entry is its own
+        return entries
+    entry = template.copy()
+    entry["time"] = now
+    return [entry]
+
+
 def track_create(
     obj: dict,
     *,
@@ -263,7 +291,7 @@ def track_create(
     src_meta = src.get("metadata")
     node = node_of(schema)
     if node.kind == STRUCT and not (isinstance(src_meta, dict) and "managedFields" in src_meta):
-        entries = encode_managed(_created(src, manager, api_version, "", now, node, reset_fields(schema, "")))
+        entries = _created_entries(src, manager, api_version, now, node, reset_fields(schema, ""))
     else:  # managedFields sent by the client: the long way
         tracked = track_update(None, src, manager=manager, schema=schema, api_version=api_version, now=now)
         entries = (tracked.get("metadata") or {}).get("managedFields")
