@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from kubepy.api.jsoncopy import json_copy as json_copy  # re-exported: its users import it here
 from kubepy.api.schema import Field, ListOf, MapOf, Struct, Type
 from kubepy.apiserver.apply.fieldpath import key_pe, value_pe
 
@@ -188,15 +189,3 @@ def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)):
         return isinstance(b, (int, float)) and a == b
     return type(a) is type(b) and a == b
-
-
-def json_copy(obj: Any) -> Any:
-    """Deep copy of a JSON value (faster than copy.deepcopy, and any int size is fine)."""
-    if isinstance(obj, dict):
-        return {k: json_copy(v) if isinstance(v, _CONTAINERS) else v for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [json_copy(v) if isinstance(v, _CONTAINERS) else v for v in obj]
-    return obj
-
-
-_CONTAINERS = (dict, list)  # scalars are shared, not copied: no call per leaf

@@ -11,6 +11,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from kubepy.api.jsoncopy import json_copy
+
 
 def go_type(v: Any) -> str:
     """reflect.TypeOf(v).String() for a decoded JSON value, as `%s` prints it."""
@@ -126,14 +128,5 @@ def go_quote(s: str) -> str:
     return "".join(out)
 
 
-def copy_tree(v: Any) -> Any:
-    """Deep copy of a decoded JSON tree; far cheaper than copy.deepcopy for dicts, lists, scalars
-    (which are shared, with no call per leaf)."""
-    if isinstance(v, dict):
-        return {k: copy_tree(x) if isinstance(x, _CONTAINERS) else x for k, x in v.items()}
-    if isinstance(v, list):
-        return [copy_tree(x) if isinstance(x, _CONTAINERS) else x for x in v]
-    return v
-
-
-_CONTAINERS = (dict, list)
+#: Deep copy of a decoded JSON tree (scalars shared): one implementation for the patch libraries too.
+copy_tree = json_copy

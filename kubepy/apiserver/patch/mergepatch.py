@@ -14,44 +14,48 @@ from kubepy.apiserver.patch.golang import copy_tree
 
 
 def apply_merge_patch(doc: Any, patch: Any) -> Any:
-    """Apply a decoded merge patch to `doc`; neither input is modified."""
+    """Apply a decoded merge patch to `doc`; neither input is modified. Only `doc` is copied
+    whole; what the patch brings is copied (and pruned) as it is put in."""
     if doc is None:
         raise failure("Invalid JSON Document")
     if isinstance(patch, list):
-        return _prune(copy_tree(patch))
+        return _pruned_copy(patch)
     if not isinstance(patch, dict):
         raise bad_request("Invalid JSON Patch")
     if not isinstance(doc, dict):
-        return _prune(copy_tree(patch))
-    return _merge_into(copy_tree(doc), copy_tree(patch))
+        return _pruned_copy(patch)
+    return _merge_into(copy_tree(doc), patch)
 
 
 def _merge_into(doc: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Merge `patch` into `doc` (a copy of our own), leaving `patch` as it is."""
     for key, value in patch.items():
         if value is None:
             doc.pop(key, None)
             continue
         current = doc.get(key)
-        doc[key] = _prune(value) if current is None else _merge(current, value)
+        doc[key] = _pruned_copy(value) if current is None else _merge(current, value)
     return doc
 
 
 def _merge(current: Any, patch: Any) -> Any:
     if not isinstance(current, dict):
-        return _prune(patch)
+        return _pruned_copy(patch)
     if not isinstance(patch, dict):
-        return patch
+        return copy_tree(patch)  # an array replaces an object as it is: no pruning
     return _merge_into(current, patch)
 
 
-def _prune(value: Any) -> Any:
-    """Drop null members of every object inside `value`; null array elements stay."""
+def _pruned_copy(value: Any) -> Any:
+    """A copy of `value` without the null members of any object inside it; null array elements
+    stay."""
     if isinstance(value, dict):
-        for key in [k for k, v in value.items() if v is None]:
-            del value[key]
-        for v in value.values():
-            _prune(v)
-    elif isinstance(value, list):
-        for v in value:
-            _prune(v)
+        return {
+            k: _pruned_copy(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items() if v is not None
+        }
+    if isinstance(value, list):
+        return [_pruned_copy(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+_CONTAINERS = (dict, list)  # scalars are shared: no call per leaf
