@@ -195,8 +195,9 @@ AGGREGATED_TYPES = {
     "v2": "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
     "v2beta1": "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList",
 }
+_AGGREGATED_VERSIONS = tuple(AGGREGATED_TYPES)
 
 
 def wants_aggregated(accept: str) -> str | None:
     """The aggregated version the client prefers, if it asks for one before plain JSON."""
-    return negotiate.wants(accept, "apidiscovery.k8s.io", ("APIGroupDiscoveryList",), AGGREGATED_TYPES)
+    return negotiate.wants(accept, "apidiscovery.k8s.io", ("APIGroupDiscoveryList",), _AGGREGATED_VERSIONS)

@@ -3,7 +3,7 @@ PartialObjectMetadata, aggregated discovery): the first media range the server c
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
 
 #: Plain media types: a client listing one of these before any `as=` form gets the object itself.
 PLAIN = (
@@ -15,7 +15,8 @@ PLAIN = (
 )
 
 
-def wants(accept: str, group: str, kinds: Collection[str], versions: Collection[str]) -> str | None:
+@functools.lru_cache(maxsize=1024)  # clients send a handful of distinct Accept headers
+def wants(accept: str, group: str, kinds: tuple[str, ...], versions: tuple[str, ...]) -> str | None:
     """The version of an `as=<kind>;g=<group>;v=<version>` form the client prefers, or None when it
     prefers a plain representation (or asks for neither)."""
     for part in accept.split(","):

@@ -180,7 +180,12 @@ class WriteOptions:
     force: bool = False
 
 
+_NO_WRITE_OPTIONS = WriteOptions()
+
+
 def write_options(q: Query) -> WriteOptions:
+    if not q:  # most writes: one shared answer (it is immutable)
+        return _NO_WRITE_OPTIONS
     dry = q.get("dryRun", [])
     for d in dry:
         if d != "All":

@@ -31,8 +31,25 @@ _VERBS = {
 _NAMESPACE_SUBRESOURCES = ("status", "finalize")
 
 
+#: parse's answers by (method, path, watch): a RequestInfo is immutable and clients repeat paths
+#: (every create of a kind in a namespace, every kubelet's status writes to its pods)
+_PARSED: dict[tuple[str, str, bool], RequestInfo] = {}
+_PARSED_MAX = 4096
+
+
 def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
     """Split /api/v1/namespaces/ns/pods/name/sub and /apis/g/v/...; anything else is non-resource."""
+    key = (method, path, query_watch)
+    info = _PARSED.get(key)
+    if info is None:
+        info = _parse(method, path, query_watch)
+        if len(_PARSED) >= _PARSED_MAX:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = info
+    return info
+
+
+def _parse(method: str, path: str, query_watch: bool) -> RequestInfo:
     parts = tuple(p for p in path.strip("/").split("/") if p)
     verb_lower = method.lower()
     if len(parts) < 2 or parts[0] not in ("api", "apis"):

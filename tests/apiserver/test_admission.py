@@ -175,3 +175,19 @@ async def test_fields_added_by_admission_belong_to_no_manager(client: httpx.Asyn
     assert entry["operation"] == "Apply"
     assert "f:tolerations" not in entry["fieldsV1"]["f:spec"]
     assert applied.json()["spec"]["tolerations"] == DEFAULT_TOLERATIONS
+
+
+async def test_limit_range_applies_from_the_next_pod_after_pods_without_any(
+    client: httpx.AsyncClient,
+) -> None:
+    """No LimitRange is remembered per cache revision: the one created next counts at once."""
+    for name in ("before-1", "before-2"):
+        r = await client.post(PODS, json=pod(name))
+        assert r.status_code == 201 and r.json()["spec"]["containers"][0].get("resources") in (None, {})
+    assert (await client.post(LIMITS, json=BOOK_LIMITS)).status_code == 201
+    r = await client.post(PODS, json=pod("after"))
+    assert r.status_code == 201, r.text
+    assert r.json()["spec"]["containers"][0]["resources"]["requests"] == {"cpu": "250m", "memory": "64Mi"}
+    assert (await client.delete(f"{LIMITS}/limit-range-1")).status_code == 200
+    r = await client.post(PODS, json=pod("gone"))
+    assert r.status_code == 201 and r.json()["spec"]["containers"][0].get("resources") in (None, {})

@@ -7,6 +7,7 @@ is 10.1.1.1); IPv6 zones ("fe80::1%eth0") are not addresses.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from kubepy.api.errors import FieldError, invalid
 
@@ -29,6 +30,11 @@ def parse_ip(value: object) -> Address | None:
     """netutils.ParseIPSloppy: the address, or None when `value` is not one."""
     if not isinstance(value, str) or not value or "%" in value:
         return None
+    return _parse_ip(value)
+
+
+@lru_cache(maxsize=16384)  # every status write of a pod checks its IPs again; addresses are immutable
+def _parse_ip(value: str) -> Address | None:
     if ":" not in value:
         v4 = _sloppy_v4(value)
         return ipaddress.IPv4Address(v4) if v4 else None

@@ -150,8 +150,20 @@ def to_trie(fs: FieldSet) -> Trie:
     return root
 
 
+def _sorted_keys(node: Trie) -> list[str]:
+    """A node's children in PathElement order. Field names alone (the usual case) sort as their
+    strings do, since they share the "f:" prefix: no key function then."""
+    keys = [pe for pe in node if pe != "."]
+    if len(keys) > 1:
+        if all(pe[:2] == "f:" for pe in keys):
+            keys.sort()
+        else:
+            keys.sort(key=pe_order)
+    return keys
+
+
 def _sorted_items(node: Trie) -> list[tuple[str, Trie]]:
-    return sorted(((pe, sub) for pe, sub in node.items() if pe != "."), key=lambda kv: pe_order(kv[0]))
+    return [(pe, node[pe]) for pe in _sorted_keys(node)]
 
 
 def iterate(fs: FieldSet) -> Iterator[Path]:
@@ -198,7 +210,8 @@ def _encode(fs: FieldSet) -> dict:
         out: dict = {}
         if "." in node and len(node) > 1 and not root:
             out["."] = {}
-        for pe, sub in _sorted_items(node):
+        for pe in _sorted_keys(node):
+            sub = node[pe]
             out[pe] = emit(sub) if len(sub) > ("." in sub) else {}
         return out
 
