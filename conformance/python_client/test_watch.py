@@ -210,8 +210,14 @@ def test_continue_token_past_the_window_is_410(small_core: Any):
         )
     first = core.list_namespaced_secret("default", limit=2)
     assert first.metadata._continue
+    # Each resource keeps its own history (Kubernetes' per-resource watch caches): other kinds'
+    # writes leave the token valid, writes to secrets past the window expire it.
     for i in range(8):
         core.create_namespaced_config_map("default", configmap(f"churn-{i}"))
+    rest = core.list_namespaced_secret("default", limit=2, _continue=first.metadata._continue)
+    assert [s.metadata.name for s in rest.items] == ["page-2", "page-3"]
+    for i in range(8):
+        core.create_namespaced_secret("default", {"metadata": {"name": f"churn-{i}"}})
     with pytest.raises(ApiException) as e:
         core.list_namespaced_secret("default", limit=2, _continue=first.metadata._continue)
     assert e.value.status == 410
