@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubepy import gcwarmup
 from kubepy.apiserver.config import ServerConfig
 from kubepy.log import REQUEST_LOG_LEVEL, RequestLog
 
@@ -254,14 +255,21 @@ def tune_gc() -> None:
 
 
 def run(components_for: Callable[[], Sequence[Component]]) -> int:
-    """Build the components inside the event loop, run them until a signal, return the exit status."""
+    """Build the components inside the event loop, run them until a signal, return the exit
+    status. The collector is in its start-up mode (gcwarmup) until the components settle."""
     tune_gc()
 
     async def main() -> int:
-        components = components_for()
-        stop = asyncio.Event()
-        _install_signals(stop, components)
-        return await supervise(components, stop)
+        warming = asyncio.create_task(gcwarmup.warm_up(), name="gc-warm-up")
+        try:
+            components = components_for()
+            stop = asyncio.Event()
+            _install_signals(stop, components)
+            return await supervise(components, stop)
+        finally:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
 
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(main())
