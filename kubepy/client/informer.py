@@ -158,6 +158,7 @@ class Informer:
             page_size=self.page_size,
             label_selector=self.label_selector,
             field_selector=self.field_selector,
+            shared=True,  # one decoded copy per item for the process's informers (shared.py)
         )
         await self._replace(items, rv)
 

@@ -25,6 +25,7 @@ from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, from_response, is_expired
 from kubepy.client.resources import ResourceRef, from_discovery, path
+from kubepy.client.shared import SHARED
 from kubepy.client.watch import WatchStream
 
 Obj = dict[str, Any]
@@ -118,6 +119,12 @@ class RESTClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @property
+    def in_process(self) -> bool:
+        """Requests reach an apiserver in this process: its components may share decoded objects
+        (watch.decode_shared, shared.SHARED)."""
+        return self._direct is not None
+
     async def __aenter__(self) -> RESTClient:
         return self
 
@@ -134,9 +141,11 @@ class RESTClient:
         body: Any = None,
         content_type: str = "application/json",
         decode: bool = True,
+        shared: bool = False,
     ) -> Any:
         """Send, retrying what may be retried; the decoded JSON answer (None with decode=False,
-        for a caller that only needs the write to succeed), or ApiError."""
+        for a caller that only needs the write to succeed), or ApiError. `shared`: a LIST answer
+        whose items may be objects shared with the process's other informers (shared.py)."""
         content = None if body is None else orjson.dumps(body)
         headers = {"Content-Type": content_type} if content is not None else None
         attempt = 0
@@ -157,6 +166,8 @@ class RESTClient:
                 attempt += 1
                 continue
             if resp.status_code < 400:
+                if shared and resp.content:
+                    return SHARED.decode_list(resp.content)
                 return _decode(resp) if decode else None
             decoded = _decode(resp)
             err = from_response(resp.status_code, decoded, resp.text, method)
@@ -187,8 +198,11 @@ class RESTClient:
         continue_: str = "",
         resource_version: str = "",
         resource_version_match: str = "",
+        shared: bool = False,
     ) -> Obj:
-        """One page (all of it when `limit` is 0); `metadata.continue` names the next page."""
+        """One page (all of it when `limit` is 0); `metadata.continue` names the next page.
+        `shared` (informers): in process, items already decoded for another informer are handed
+        out as the same objects, which nobody may mutate (shared.py)."""
         params = _params(
             labelSelector=label_selector,
             fieldSelector=field_selector,
@@ -198,7 +212,8 @@ class RESTClient:
         )
         if continue_:
             params["continue"] = continue_
-        return await self.request("GET", path(ref, namespace), params=params)
+        shared = shared and self.in_process
+        return await self.request("GET", path(ref, namespace), params=params, shared=shared)
 
     async def list_all(
         self,
@@ -208,9 +223,11 @@ class RESTClient:
         page_size: int = 500,
         label_selector: str = "",
         field_selector: str = "",
+        shared: bool = False,
     ) -> tuple[list[Obj], str]:
         """Every item, page by page, and the list's resourceVersion. If a continue token expires
-        half-way, the whole list is fetched again in one request (client-go's ListPager)."""
+        half-way, the whole list is fetched again in one request (client-go's ListPager).
+        `shared`: as for list()."""
         items: list[Obj] = []
         token = ""
         while True:
@@ -222,12 +239,17 @@ class RESTClient:
                     field_selector=field_selector,
                     limit=page_size,
                     continue_=token,
+                    shared=shared,
                 )
             except ApiError as e:
                 if not (token and is_expired(e)):
                     raise
                 page = await self.list(
-                    ref, namespace, label_selector=label_selector, field_selector=field_selector
+                    ref,
+                    namespace,
+                    label_selector=label_selector,
+                    field_selector=field_selector,
+                    shared=shared,
                 )
                 return list(page.get("items") or []), page["metadata"].get("resourceVersion", "")
             items.extend(page.get("items") or [])
@@ -385,7 +407,7 @@ class RESTClient:
             params["resourceVersionMatch"] = "NotOlderThan"
         timeout = httpx.Timeout(self._http.timeout.connect, read=None)
         request = self._http.build_request("GET", path(ref, namespace), params=params, timeout=timeout)
-        return WatchStream(self._http, request, shared=self._direct is not None)
+        return WatchStream(self._http, request, shared=self.in_process)
 
 
 #: Paths httpx sends as they are (RFC 3986 unreserved and sub-delims, ":" and "@"; no "." segment).
