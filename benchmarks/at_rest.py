@@ -22,7 +22,8 @@ Once every pod is Running (a watch on all pods) and the cluster settled, it meas
 --tracemalloc starts the child under tracemalloc and writes its allocations by file (the holder:
 storage, watch cache, informers ...) to the data dir before the first stop (costs memory and
 time; use small sizes). --profile records the idle window with py-spy and prints the functions
-with the most samples (self and inclusive). Not a test: it prints the figures, and a Markdown
+with the most samples (self and inclusive), and each restart from process start to synced
+(LABEL.raw in the work dir). Not a test: it prints the figures, and a Markdown
 table ready for the README.
 """
 
@@ -342,18 +343,22 @@ class Proc:
         return proc_status_kib(Path(f"/proc/{self.pid}/status").read_text(), field)
 
 
+def spy_on(pid: int, out: Path, seconds: float | None = None) -> subprocess.Popen[bytes]:
+    """py-spy recording `pid` into `out` (collapsed stacks) for `seconds`, or until SIGINT."""
+    duration = ["-d", str(int(seconds))] if seconds else []
+    return subprocess.Popen(
+        [str(PY_SPY), "record", "-p", str(pid), *duration, "-r", "50", "-f", "raw", "-o", str(out)]
+        + ["--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def idle_window(proc: Proc, seconds: float, profile: Path | None) -> tuple[float, float]:
     """% of one core the process used over `seconds`, and % of the time its event loop waited
     for a CPU (above a few %, the machine is shared and the figure is a floor); py-spy records
     the window when `profile`."""
-    spy = None
-    if profile is not None:
-        spy = subprocess.Popen(
-            [str(PY_SPY), "record", "-p", str(proc.pid), "-d", str(int(seconds)), "-r", "50", "-f", "raw"]
-            + ["-o", str(profile), "--nonblocking"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    spy = spy_on(proc.pid, profile, seconds) if profile is not None else None
     c0, w0, t0 = proc.cpu(), proc.waited(), time.monotonic()
     time.sleep(seconds)
     elapsed = time.monotonic() - t0
@@ -385,6 +390,7 @@ def restart(
     t0 = time.monotonic()
     child = spawn(["_up", *up_args], work / "up.log", {})
     proc = Proc(child.pid)
+    spy = spy_on(proc.pid, work / f"{label}.raw") if ns.profile else None
     wait_until("readyz", lambda: http.get("/readyz").status_code == 200 or None, ns.timeout, poll=0.1)
     readyz = time.monotonic() - t0
     wait_until(
@@ -405,6 +411,10 @@ def restart(
 
     wait_until("the probe pod Running", probe_running, ns.timeout, poll=0.2)
     synced = time.monotonic() - t0
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)  # py-spy writes what it recorded, start to synced
+        spy.wait(60)
+        print_profile(work / f"{label}.raw")
     writes = write_counts(http.get("/metrics").text)
     print(f"  writes from start to synced: {sorted(writes.items(), key=lambda kv: -kv[1])}", flush=True)
     rss_restart = proc.kib("VmRSS") / 2**20
@@ -540,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--namespaces", type=int, default=10)
     p.add_argument("--timeout", type=float, default=3600.0)
     p.add_argument("--tracemalloc", action="store_true")
-    p.add_argument("--profile", action="store_true", help="py-spy the idle window")
+    p.add_argument("--profile", action="store_true", help="py-spy the idle window and the restarts")
     p.add_argument("--no-restart", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the work directory (printed)")
     p.add_argument(
