@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ from kubepy.kubelet.nodestatus import (
     rfc3339,
     strip_heartbeats,
 )
-from kubepy.kubelet.podworker import PodWorkers
+from kubepy.kubelet.podworker import PodWorkers, differs_semantically
 from kubepy.kubelet.runtime.interface import Runtime
 from kubepy.kubelet.runtime.simulated import SimulatedRuntime
 from kubepy.kubelet.statusmanager import StatusManager, merge_diff
@@ -51,6 +52,15 @@ log = logging.getLogger(__name__)
 Obj = dict[str, Any]
 
 HEARTBEAT_ANNOTATION = "kubepy.io/simulate-heartbeat"
+#: The pods of the first list (a restarted host re-adopting every pod it runs) wait in a backlog
+#: and enter the work queue only while it holds fewer than this many keys per worker, so a pod
+#: created meanwhile is not synced after all of them: the kubelet gives each pod its own worker.
+BACKLOG_PER_WORKER = 2
+
+
+def room(queued: int, workers: int) -> int:
+    """How many backlog keys may join a queue holding `queued` keys."""
+    return max(0, BACKLOG_PER_WORKER * max(1, workers) - queued)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +134,20 @@ class KubeletHost:
             self.nodes[cfg.name] = _Node(cfg, workers)
         single = len(self.nodes) == 1
         only = next(iter(self.nodes), "")
+        # A lone kubelet watches its own pods (spec.nodeName=<node>), as the kubelet does. A host
+        # of many watches every pod and skips the ones not bound to its nodes: in `kubepy up` its
+        # list and watch then carry the very items the scheduler's and the controller-manager's
+        # do, decoded once for all three (client/shared.py, watch.decode_shared), and the
+        # apiserver decodes no pod to extract its fields for a selector.
         self.pods = Informer(
-            client,
-            PODS,
-            field_selector=f"spec.nodeName={only}" if single else "spec.nodeName!=",
-            clock=self.clock,
+            client, PODS, field_selector=f"spec.nodeName={only}" if single else "", clock=self.clock
         )
         self.node_informer = Informer(
             client, NODES, field_selector=f"metadata.name={only}" if single else "", clock=self.clock
         )
         self.pods.add_event_handler(self._pod_added, self._pod_updated, self._pod_deleted)
         self._tasks: list[asyncio.Task[None]] = []
+        self._backlog: deque[Hashable] = deque()
         self._stopped = asyncio.Event()
         self.node_status_writes = 0
 
@@ -148,10 +161,27 @@ class KubeletHost:
             self.queue.add(("pod", node, key_of(pod)))
 
     def _pod_added(self, pod: Obj) -> None:
-        self._enqueue_pod(pod)
+        if self.pods.has_synced():
+            self._enqueue_pod(pod)
+            return
+        node = (pod.get("spec") or {}).get("nodeName") or ""  # the first list: into the backlog
+        if node in self.nodes:
+            self._backlog.append(("pod", node, key_of(pod)))
+
+    def _feed(self) -> None:
+        """Move backlog keys into the work queue while it is short (see BACKLOG_PER_WORKER)."""
+        backlog = self._backlog
+        for _ in range(min(len(backlog), room(len(self.queue), self.options.workers))):
+            self.queue.add(backlog.popleft())
+
+    async def _feed_after_sync(self) -> None:
+        await self.pods.wait_for_sync()
+        self._feed()  # then each worker tops the queue up as it finishes a key
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
-        self._enqueue_pod(new)
+        # the echo of the kubelet's own status write needs no sync (config's checkAndUpdatePod)
+        if differs_semantically(old, new) or not self.status.is_echo(new):
+            self._enqueue_pod(new)
 
     def _pod_deleted(self, pod: Obj | DeletedFinalStateUnknown) -> None:
         self._enqueue_pod(pod.obj if isinstance(pod, DeletedFinalStateUnknown) else pod)
@@ -162,6 +192,7 @@ class KubeletHost:
         for name in self.nodes:
             self.queue.add(("register", name))
         self._tasks = [asyncio.ensure_future(self._worker(i)) for i in range(max(1, self.options.workers))]
+        feeder = asyncio.ensure_future(self._feed_after_sync())
         self._heartbeat_task = asyncio.ensure_future(self._run_heartbeats())
         self.node_informer.start()
         self.pods.start()
@@ -169,9 +200,9 @@ class KubeletHost:
             await self._stopped.wait()
         finally:
             self.queue.shutdown()
-            for t in (*self._tasks, self._heartbeat_task):
+            for t in (*self._tasks, self._heartbeat_task, feeder):
                 t.cancel()
-            await asyncio.gather(*self._tasks, self._heartbeat_task, return_exceptions=True)
+            await asyncio.gather(*self._tasks, self._heartbeat_task, feeder, return_exceptions=True)
             await self.pods.stop()
             await self.node_informer.stop()
 
@@ -199,6 +230,8 @@ class KubeletHost:
                 self.queue.add_rate_limited(key)
             finally:
                 self.queue.done(key)
+                if self._backlog:
+                    self._feed()
 
     async def _dispatch(self, key: Hashable) -> None:
         kind, node_name, *rest = key  # type: ignore[misc]

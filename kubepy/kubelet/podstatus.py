@@ -201,7 +201,9 @@ def pod_conditions(
         _condition(old, "ContainersReady", ready, now, reason, msg),
     ]
     if "PodScheduled" in old:
-        out.append(old["PodScheduled"])
+        # as it is stored once this status is merged in (nulls such as lastProbeTime pruned), so
+        # the status computed from the echo of this write equals this one
+        out.append({k: v for k, v in old["PodScheduled"].items() if v is not None})
     else:
         out.append(_condition(old, "PodScheduled", "True", now))
     return out

@@ -57,6 +57,17 @@ def restarts(policy: str, exit_code: int | None) -> bool:
     return policy == "Always" or (policy == "OnFailure" and exit_code != 0)
 
 
+def differs_semantically(old: Obj, new: Obj) -> bool:
+    """Whether a pod update asks for a sync (the kubelet's config podsDifferSemantically): its
+    spec, labels, annotations, deletion or uid changed. An update of its status alone (most often
+    the echo of the kubelet's own write) does not."""
+    om, nm = old.get("metadata") or {}, new.get("metadata") or {}
+    return old.get("spec") != new.get("spec") or any(om.get(k) != nm.get(k) for k in _SEMANTIC_METADATA)
+
+
+_SEMANTIC_METADATA = ("uid", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations")
+
+
 def _fmt_delay(seconds: float) -> str:
     """Go's Duration.String for whole seconds: 10s, 1m20s, 5m0s."""
     s = int(seconds)
@@ -110,20 +121,22 @@ class PodWorkers:
     async def _containers(self, rec: PodRecord) -> list[ContainerStatus]:
         return await self.runtime.list_containers(rec.sandbox_id) if rec.sandbox_id else []
 
-    async def _event(self, pod: Obj, type_: str, reason: str, message: str) -> None:
+    def _event(self, pod: Obj, type_: str, reason: str, message: str) -> None:
+        """Emitted, not awaited: the kubelet's recorder writes in the background, so Events never
+        delay the pod's own status."""
         if self.recorder is not None:
-            await self.recorder.event(pod, type_, reason, message, kind="Pod", api_version="v1")
+            self.recorder.emit(pod, type_, reason, message, kind="Pod", api_version="v1")
 
     async def _start(self, rec: PodRecord, pod: Obj, spec: Obj, attempt: int) -> None:
         name = spec.get("name", "")
         cid = await self.runtime.create_container(rec.sandbox_id, pod, spec, attempt)
         self.starts += 1
-        await self._event(
+        self._event(
             pod, NORMAL, "Pulled", f'Container image "{spec.get("image", "")}" already present on machine'
         )
-        await self._event(pod, NORMAL, "Created", f"Created container {name}")
+        self._event(pod, NORMAL, "Created", f"Created container {name}")
         await self.runtime.start_container(cid)
-        await self._event(pod, NORMAL, "Started", f"Started container {name}")
+        self._event(pod, NORMAL, "Started", f"Started container {name}")
 
     async def _init_containers(
         self,
@@ -182,7 +195,7 @@ class PodWorkers:
                 f"back-off {_fmt_delay(self.backoff.delay(bkey))} restarting failed container={name} pod={pod_id}",
             )
             backoff_ends.append(until)
-            await self._event(
+            self._event(
                 pod, WARNING, "BackOff", f"Back-off restarting failed container {name} in pod {pod_id}"
             )
             return
@@ -266,7 +279,7 @@ class PodWorkers:
         rec.finished = True
         status = {**(pod.get("status") or {}), "phase": "Failed", "reason": reason}
         status["message"] = f"Pod was rejected: {message}"
-        await self._event(pod, WARNING, reason, message)
+        self._event(pod, WARNING, reason, message)
         await self.status.set(pod, status)
 
     async def _run(self, key: str, rec: PodRecord, pod: Obj) -> float | None:
@@ -349,7 +362,7 @@ class PodWorkers:
         for c in containers:
             if c.state != ContainerState.EXITED:
                 if first:
-                    await self._event(pod, NORMAL, "Killing", f"Stopping container {c.name}")
+                    self._event(pod, NORMAL, "Killing", f"Stopping container {c.name}")
                 await self.runtime.stop_container(c.id, remaining)
         containers = await self._containers(rec)
         self._observe(key, rec, containers)

@@ -68,5 +68,11 @@ class StatusManager:
         self.writes += 1
         return True
 
+    def is_echo(self, pod: Obj) -> bool:
+        """Whether `pod` shows exactly the status this manager last wrote for it (the watch
+        bringing back its own write): nothing to reconcile then."""
+        written = self._written.get((pod.get("metadata") or {}).get("uid", ""))
+        return written is not None and pod.get("status") == written
+
     def forget(self, uid: str) -> None:
         self._written.pop(uid, None)

@@ -110,6 +110,24 @@ async def test_pod_goes_creating_then_running(
     assert events[0]["message"] == 'Container image "nginx" already present on machine'
 
 
+async def test_each_stage_is_written_once(host: KubeletHost, client: RESTClient, clock: FakeClock) -> None:
+    """ContainerCreating, then Running: two status writes. The watch echo of each write brings
+    no further write, not even for the binding's PodScheduled (lastProbeTime: null, pruned by the
+    merge patch)."""
+    body = pod("once")
+    del body["spec"]["nodeName"]
+    await client.create(PODS, body)
+    binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "once"}}
+    binding["target"] = {"apiVersion": "v1", "kind": "Node", "name": "node-1"}
+    await client.request("POST", "/api/v1/namespaces/default/pods/once/binding", body=binding)
+    await _running(client, clock, "once")
+    for _ in range(20):  # let the echo of the Running write come back and be handled
+        await asyncio.sleep(0.01)
+    assert host.status.writes == 2
+    current = await _pod(client, "once")
+    assert host.status.is_echo(current)
+
+
 async def _running(client: RESTClient, clock: FakeClock, name: str) -> None:
     """Wait for the kubelet to create the pod's containers, then let their 2 s startup pass."""
     await until(lambda: _stage(client, name, "ContainerCreating"), f"{name} ContainerCreating")
@@ -457,3 +475,35 @@ async def test_register_node_false_uses_the_node_an_admin_created(
 async def _is_ready(client: RESTClient, name: str) -> bool:
     conds = (await client.get(NODES, name)).get("status", {}).get("conditions", [])
     return any(c["type"] == "Ready" and c["status"] == "True" for c in conds)
+
+
+def test_room_for_backlog_keys() -> None:
+    from kubepy.kubelet.host import BACKLOG_PER_WORKER, room
+
+    assert room(0, 8) == 8 * BACKLOG_PER_WORKER
+    assert room(3, 1) == 0
+    assert room(1, 0) == BACKLOG_PER_WORKER - 1  # no workers configured still means one
+
+
+async def test_pods_of_the_first_list_do_not_hold_up_new_ones(client: RESTClient, clock: FakeClock) -> None:
+    """A restarted host finds every pod it runs in its first list: they wait in a backlog that
+    tops the work queue up as workers finish, so a pod arriving after the sync is synced next,
+    not after all of them (the kubelet gives every pod its own worker)."""
+    from kubepy.kubelet.host import BACKLOG_PER_WORKER
+
+    h = KubeletHost(client, KubeletOptions(nodes=[_node(1)], workers=1), clock=clock)
+    for i in range(10):
+        h._pod_added(pod(f"old-{i}"))  # the informer has not synced yet: its first list
+    h._pod_added(pod("elsewhere", node="node-9"))  # not one of this host's nodes
+    assert len(h.queue) == 0
+    h._feed()
+    assert len(h.queue) == BACKLOG_PER_WORKER
+    h.pods._synced.set()
+    h._pod_added(pod("new"))
+    order = []
+    while (key := h.queue.get_nowait()) is not None:  # as the worker does: done, then top up
+        order.append(key[2])
+        h.queue.done(key)
+        h._feed()
+    assert order.index("default/new") == BACKLOG_PER_WORKER
+    assert sorted(order) == sorted([f"default/old-{i}" for i in range(10)] + ["default/new"])

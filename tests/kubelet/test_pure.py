@@ -18,10 +18,11 @@ from kubepy.kubelet.nodestatus import (
     strip_heartbeats,
 )
 from kubepy.kubelet.pleg import EventType, PodLifecycleEvent, generate_events
-from kubepy.kubelet.podstatus import pod_phase
+from kubepy.kubelet.podstatus import pod_conditions, pod_phase
+from kubepy.kubelet.podworker import differs_semantically
 from kubepy.kubelet.runtime.interface import ContainerState, RuntimeError_
 from kubepy.kubelet.runtime.simulated import IPAllocator, SimulatedRuntime
-from kubepy.kubelet.statusmanager import merge_diff
+from kubepy.kubelet.statusmanager import StatusManager, merge_diff
 
 R, X, C = ContainerState.RUNNING, ContainerState.EXITED, ContainerState.CREATED
 
@@ -244,3 +245,61 @@ def test_condition_events() -> None:
     assert condition_events(first, conditions(first, False, "T1")) == ["NodeNotReady"]
     unknown = [dict(c, status="Unknown") for c in first]
     assert condition_events(unknown, first)[-1] == "NodeReady"
+
+
+_POD = {
+    "metadata": {"name": "p", "uid": "u", "resourceVersion": "1", "labels": {"a": "1"}},
+    "spec": {"nodeName": "n", "containers": [{"name": "c", "image": "nginx"}]},
+    "status": {"phase": "Pending"},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "differs"),
+    [
+        (lambda p: p["status"].update(phase="Running"), False),
+        (lambda p: p["metadata"].update(resourceVersion="2", managedFields=[{"manager": "m"}]), False),
+        (lambda p: p["metadata"].update(ownerReferences=[{"uid": "o"}]), False),
+        (lambda p: p["spec"]["containers"][0].update(image="nginx:2"), True),
+        (lambda p: p["metadata"]["labels"].update(a="2"), True),
+        (lambda p: p["metadata"].update(annotations={"kubepy.io/simulate-exit-code": "1"}), True),
+        (lambda p: p["metadata"].update(deletionTimestamp="2026-01-01T00:00:00Z"), True),
+        (lambda p: p["metadata"].update(deletionGracePeriodSeconds=0), True),
+        (lambda p: p["metadata"].update(uid="v"), True),
+    ],
+)
+def test_differs_semantically(change, differs) -> None:
+    """A status-only update (the echo of the kubelet's own write) asks for no sync; spec, labels,
+    annotations, deletion and uid changes do (the kubelet's podsDifferSemantically)."""
+    import copy
+
+    new = copy.deepcopy(_POD)
+    change(new)
+    assert differs_semantically(_POD, new) is differs
+
+
+async def test_status_manager_recognises_the_echo_of_its_write() -> None:
+    class Client:
+        async def request(self, *args, **kwargs) -> None:
+            return None
+
+    sm = StatusManager(Client())  # type: ignore[arg-type]
+    assert not sm.is_echo(_POD)  # nothing written yet: whatever the API shows is news
+    status = {"phase": "Running", "podIP": "10.244.1.2"}
+    assert await sm.set(_POD, status)
+    assert sm.is_echo({**_POD, "status": dict(status)})
+    assert not sm.is_echo({**_POD, "status": {**status, "phase": "Failed"}})  # someone else wrote
+    sm.forget("u")
+    assert not sm.is_echo({**_POD, "status": dict(status)})
+
+
+def test_pod_scheduled_is_kept_as_it_will_be_stored() -> None:
+    """The binding's PodScheduled carries lastProbeTime: null, which the merge patch prunes; the
+    kubelet copies it without the null, so the status computed from the echo equals the one
+    written (no second write)."""
+    scheduled = {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": "t0"}
+    pod = {"spec": {}, "status": {"conditions": [scheduled]}}
+    out = pod_conditions(pod, True, [], "Running", "t1")
+    assert out[-1] == {"type": "PodScheduled", "status": "True", "lastTransitionTime": "t0"}
+    echo = {"spec": {}, "status": {"conditions": out}}
+    assert pod_conditions(echo, True, [], "Running", "t2") == out
