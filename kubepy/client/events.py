@@ -15,8 +15,9 @@ Recording never raises: a failed write is logged and dropped, as in Kubernetes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -213,6 +214,9 @@ class EventRecorder:
         self.host = host
         self.clock = clock
         self.correlator = EventCorrelator(clock)
+        #: Events emitted but not yet written, oldest first, and the task writing them.
+        self._queue: deque[Obj] = deque()
+        self._drainer: asyncio.Task[None] | None = None
 
     def make_event(self, obj: Obj, type: str, reason: str, message: str, **ref: str) -> Obj:
         """The Event as client-go's recorder builds it before correlation."""
@@ -249,7 +253,34 @@ class EventRecorder:
         self, obj: Obj, type: str, reason: str, message: str, *, kind: str = "", api_version: str = ""
     ) -> Obj | None:
         """Record one event; the Event as written, or None when filtered out or the write failed."""
-        ev = self.make_event(obj, type, reason, message, kind=kind, api_version=api_version)
+        return await self._record(
+            self.make_event(obj, type, reason, message, kind=kind, api_version=api_version)
+        )
+
+    def emit(
+        self, obj: Obj, type: str, reason: str, message: str, *, kind: str = "", api_version: str = ""
+    ) -> None:
+        """Record one event without waiting for it, as client-go's recorder does: the Event is
+        made now (name and timestamps), then correlated and written in the background, one
+        after the other in the order emitted, so repeats still find the event they count."""
+        self._queue.append(self.make_event(obj, type, reason, message, kind=kind, api_version=api_version))
+        if self._drainer is None:
+            self._drainer = asyncio.ensure_future(self._drain())
+
+    async def flush(self) -> None:
+        """Wait until every emitted event was written (or dropped)."""
+        while self._drainer is not None:
+            await asyncio.shield(self._drainer)
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                await self._record(self._queue.popleft())
+        finally:
+            self._drainer = None
+
+    async def _record(self, ev: Obj) -> Obj | None:
+        reason, message = ev["reason"], ev["message"]
         c = self.correlator.correlate(ev)
         if c.skip:
             return None

@@ -195,3 +195,34 @@ def test_time_str_follows_every_second() -> None:
     assert time_str(t.replace(year=2024)) == "2024-11-26T03:04:05Z"
     assert time_str(t.replace(day=27)) == "2026-11-27T03:04:05Z"
     assert time_str(t) == "2026-11-26T03:04:05Z"
+
+
+async def test_emit_writes_in_the_background_in_order_and_counts_repeats(client) -> None:
+    """emit returns at once; the drain writes the events in the order emitted, correlating each
+    against the ones before it (a repeat patches the first), and flush waits for all of them."""
+    rec = EventRecorder(client, "kubelet", FakeClock(), host="node-1")
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "default", "uid": "u"}}
+    for reason in ("Pulled", "Created", "Started", "Pulled"):
+        rec.emit(pod, "Normal", reason, f"{reason} c")
+    items, _ = await client.list_all(EVENTS, "default")
+    assert items == []  # nothing written before the loop ran the drain
+    await rec.flush()
+    items, _ = await client.list_all(EVENTS, "default")
+    by_name = sorted(items, key=lambda e: e["metadata"]["name"])
+    assert [(e["reason"], e["count"]) for e in by_name] == [("Pulled", 2), ("Created", 1), ("Started", 1)]
+    assert all(e["source"] == {"component": "kubelet", "host": "node-1"} for e in items)
+    rec.emit(pod, "Normal", "Killing", "Stopping container c")
+    await rec.flush()
+    items, _ = await client.list_all(EVENTS, "default")
+    assert sorted(e["reason"] for e in items) == ["Created", "Killing", "Pulled", "Started"]
+
+
+async def test_emitted_event_that_fails_is_dropped_and_the_drain_goes_on(client) -> None:
+    rec = EventRecorder(client, "c", FakeClock())
+    bad = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "Not_Valid"}}
+    good = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "q", "namespace": "default"}}
+    rec.emit(bad, "Normal", "R", "m")
+    rec.emit(good, "Normal", "R", "m")
+    await rec.flush()
+    items, _ = await client.list_all(EVENTS, "default")
+    assert [e["involvedObject"]["name"] for e in items] == ["q"]
