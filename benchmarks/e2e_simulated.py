@@ -10,7 +10,11 @@ RC with 0 replicas, watches its pods, then scales it to --pods and waits until a
 It prints pods/s (pods / time from the scale request to the last pod seen Running) and pod
 startup latency p50/p90/p99, measured as the density e2e test of Kubernetes does: from the pod's
 creationTimestamp (1 s resolution) to the watch event that shows it Running; the sub-second
-"seen → Running" figure (first watch event to Running) is printed beside it.
+"seen → Running" figure (first watch event to Running) is printed beside it, split at the first
+event showing the pod bound. Beside them: the CPU time of the `kubepy up` process per pod (all its
+threads; with --kubelets separate, the kubelets' process is not counted) and the apiserver's
+requests per pod by verb and resource (from /metrics) between the scale request and the last pod
+Running.
 
 --kubelets separate runs the simulated kubelets in a second process (`kubepy up --nodes 0` for
 the control plane), so the two cores are both used; --no-events turns the kubelets' Events off
@@ -24,12 +28,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -91,6 +97,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def request_counts(metrics: str) -> dict[tuple[str, str, str], float]:
+    """(verb, resource, subresource) → requests served, from the apiserver's /metrics text."""
+    out: dict[tuple[str, str, str], float] = {}
+    for line in metrics.splitlines():
+        if not line.startswith("apiserver_request_total{"):
+            continue
+        labels, _, value = line.rpartition(" ")
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+        key = (fields.get("verb", ""), fields.get("resource", ""), fields.get("subresource", ""))
+        out[key] = out.get(key, 0.0) + float(value)
+    return out
+
+
 def ready_count(nodes: list[dict]) -> int:
     return sum(
         any(
@@ -102,7 +121,15 @@ def ready_count(nodes: list[dict]) -> int:
 
 
 # ---- the run ----------------------------------------------------------------------------------------
-def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    http: httpx.Client, nodes: int, pods: int, timeout: float, cpu: Callable[[], float]
+) -> dict[str, float]:
     base = f"/api/v1/namespaces/{NAMESPACE}"
     t0 = time.monotonic()
     wait_until(
@@ -119,6 +146,9 @@ def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[s
     seen: dict[str, float] = {}  # pod -> wall time of its first watch event
     created: dict[str, float] = {}  # pod -> creationTimestamp
     running: dict[str, float] = {}  # pod -> wall time of the event that showed it Running
+    bound: dict[str, float] = {}  # pod -> wall time of the first event that showed its node
+    before = request_counts(http.get("/metrics").text)
+    cpu_before = cpu()
     start = time.time()
     http.patch(
         f"{base}/replicationcontrollers/{RC}",
@@ -144,6 +174,8 @@ def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[s
                 name = obj["metadata"]["name"]
                 seen.setdefault(name, now)
                 created.setdefault(name, parse_time(obj["metadata"]["creationTimestamp"]))
+                if obj.get("spec", {}).get("nodeName"):
+                    bound.setdefault(name, now)
                 if obj.get("status", {}).get("phase") == "Running" and name not in running:
                     running[name] = now
                     if len(running) % max(1, pods // 10) == 0:
@@ -151,18 +183,35 @@ def measure(http: httpx.Client, nodes: int, pods: int, timeout: float) -> dict[s
                 if len(running) >= pods:
                     break
     elapsed = max(running.values()) - start
+    cpu_used = cpu() - cpu_before
+    after = request_counts(http.get("/metrics").text)
+    print("requests per pod from the scale request to the last pod Running (verb resource/sub):")
+    for key in sorted(after, key=lambda k: after[k] - before.get(k, 0.0), reverse=True):
+        delta = after[key] - before.get(key, 0.0)
+        if delta >= pods / 100:
+            verb, resource, sub = key
+            print(f"  {delta / pods:7.3f}  {verb} {resource}{'/' + sub if sub else ''}")
     startup = [running[n] - created[n] for n in running]
     seen_to_running = [running[n] - seen[n] for n in running]
+    seen_to_bound = [bound[n] - seen[n] for n in running]
+    bound_to_running = [running[n] - bound[n] for n in running]
     return {
         "nodes_ready_s": nodes_ready,
         "elapsed_s": elapsed,
+        "last_created_s": max(seen.values()) - start,
+        "last_bound_s": max(bound.values()) - start,
         "pods_per_s": pods / elapsed,
+        "cpu_ms_per_pod": 1000 * cpu_used / pods,
         "startup_p50_s": percentile(startup, 50),
         "startup_p90_s": percentile(startup, 90),
         "startup_p99_s": percentile(startup, 99),
         "seen_to_running_p50_s": percentile(seen_to_running, 50),
         "seen_to_running_p99_s": percentile(seen_to_running, 99),
         "seen_to_running_mean_s": statistics.fmean(seen_to_running),
+        "seen_to_bound_p50_s": percentile(seen_to_bound, 50),
+        "seen_to_bound_p99_s": percentile(seen_to_bound, 99),
+        "bound_to_running_p50_s": percentile(bound_to_running, 50),
+        "bound_to_running_p99_s": percentile(bound_to_running, 99),
     }
 
 
@@ -208,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"kubepy up: {ns.nodes} nodes ({ns.kubelets} kubelets), {ns.storage_backend} storage,"
                     f" scaling {RC} to {ns.pods} pods"
                 )
-                figures = measure(http, ns.nodes, ns.pods, ns.timeout)
+                up_pid = procs[0].pid
+                figures = measure(http, ns.nodes, ns.pods, ns.timeout, lambda: cpu_seconds(up_pid))
         except BaseException:
             for log_name in ("up.log", "kubelets.log"):
                 path = work / log_name
