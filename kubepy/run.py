@@ -21,6 +21,7 @@ from typing import Any
 from kubepy import gcwarmup
 from kubepy.apiserver.config import ServerConfig
 from kubepy.log import REQUEST_LOG_LEVEL, RequestLog
+from kubepy.util.tasks import cancel_and_wait
 
 log = logging.getLogger("kubepy.run")
 
@@ -267,9 +268,7 @@ def run(components_for: Callable[[], Sequence[Component]]) -> int:
             _install_signals(stop, components)
             return await supervise(components, stop)
         finally:
-            warming.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await warming
+            await cancel_and_wait(warming)
 
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(main())

@@ -25,6 +25,7 @@ from typing import Any
 from kubepy.storage.cached import DELETED
 from kubepy.storage.cacher import Cacher
 from kubepy.storage.interface import Event, KeyNotFound, PreconditionFailed, Preconditions, Storage
+from kubepy.util.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +88,8 @@ class EventTTL:
 
     async def stop(self) -> None:
         self._stopped = True
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
 
     def _on_events(self, events: list[Event]) -> None:
         """Storage listener: note each Event write (runs in the loop, before the write returns)."""

@@ -27,6 +27,7 @@ from kubepy.client.errors import ApiError, is_expired
 from kubepy.client.resources import ResourceRef
 from kubepy.client.rest import RESTClient
 from kubepy.client.watch import WatchEvent
+from kubepy.util.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -110,13 +111,7 @@ class Informer:
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
-            try:
-                await t
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(*tasks)
 
     # ---- the reflector -----------------------------------------------------------------------
     async def _reflect(self) -> None:

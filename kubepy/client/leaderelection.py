@@ -25,6 +25,7 @@ from kubepy.client.clock import Clock
 from kubepy.client.errors import ApiError, is_not_found
 from kubepy.client.resources import LEASES
 from kubepy.client.rest import RESTClient
+from kubepy.util.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -119,12 +120,7 @@ class LeaderElector:
     async def stop(self) -> None:
         """Stop campaigning; the lease is released if held (and release_on_cancel is set)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)
 
     async def run(self) -> None:
         """Acquire, lead until renewal fails or the task is cancelled, then step down."""

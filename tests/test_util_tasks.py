@@ -1,0 +1,53 @@
+"""cancel_and_wait: every task cancelled and ended; a task's own error still reaches the caller."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from kubepy.util.tasks import cancel_and_wait
+
+
+async def test_cancels_and_waits_for_every_task() -> None:
+    ended: list[str] = []
+
+    async def forever(name: str) -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await asyncio.sleep(0)  # clean-up that itself awaits
+            ended.append(name)
+
+    a, b = asyncio.create_task(forever("a")), asyncio.create_task(forever("b"))
+    await asyncio.sleep(0)
+    await cancel_and_wait(a, None, b)
+    assert sorted(ended) == ["a", "b"] and a.cancelled() and b.cancelled()
+    await cancel_and_wait()  # nothing to stop
+
+
+async def test_an_error_the_task_ended_with_is_raised() -> None:
+    async def broken() -> None:
+        raise ValueError("boom")
+
+    t = asyncio.create_task(broken())
+    await asyncio.sleep(0)
+    with pytest.raises(ValueError, match="boom"):
+        await cancel_and_wait(t)
+
+
+async def test_the_callers_own_cancellation_propagates() -> None:
+    async def stubborn() -> None:
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                await asyncio.sleep(3600)  # takes its time to stop
+
+    t = asyncio.create_task(stubborn())
+    await asyncio.sleep(0)
+    stopper = asyncio.create_task(cancel_and_wait(t))
+    await asyncio.sleep(0.01)
+    stopper.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopper
