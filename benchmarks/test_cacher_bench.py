@@ -51,6 +51,9 @@ class Preloaded:
     async def list(self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = "") -> ListResult:
         return ListResult(self.records, len(self.records), False)
 
+    async def load(self, prefix: str, make: Any) -> tuple[list[Any], int]:
+        return [make(r.key, r.revision, r.value) for r in self.records], len(self.records)
+
     def add_listener(self, fn: Any) -> None:
         self.listeners.append(fn)
 

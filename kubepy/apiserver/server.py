@@ -158,6 +158,7 @@ class APIServer:
             os.path.join(sc.data_dir, "storage"),
             retention_seconds=sc.retention_seconds,
             retention_events=sc.retention_events,
+            preload=True,  # the watch cache's start takes what the open check read
         )
 
     def end_watches(self) -> None:

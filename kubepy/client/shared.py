@@ -7,7 +7,7 @@ LIST decoded its own, so after a restart of 150,000 pods every pod was decoded t
 held three times until it next changed (2.7 GiB more than before the restart).
 
 An in-process informer's LIST answer goes through `decode_list`: the answer is split into its
-items' bytes and each item is looked up by a digest of its bytes; an item decoded before (by
+items' bytes and each item is looked up by the SHA-256 of its bytes; an item decoded before (by
 another informer's list) is handed out again, the same dict. Equal bytes decode to equal objects,
 and informers' objects are shared and never mutated. The split relies on the apiserver's layout
 (`{...,"items":[` then the items, each starting with the same `{"kind":…,"metadata":` prefix,
@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 Obj = dict[str, Any]
-Key = tuple[bytes, bytes]  # (the items' common prefix, a digest of the rest of the item)
+Key = tuple[bytes, bytes]  # (the items' common prefix, the SHA-256 of the rest of the item)
 
 ITEMS = b'"items":['
 METADATA = b'"metadata":'
@@ -39,7 +39,9 @@ MIN_SWEEP = 4096
 SWEEP_PERIOD = 30.0
 
 _getrefcount = sys.getrefcount
-_blake2b = hashlib.blake2b
+#: The item digest: SHA-256 runs in hardware on today's x86 and ARM CPUs (twice blake2b's speed
+#: on a 3.5 KB pod); one per item of every in-process LIST page, 450,000 at a 150,000-pod restart.
+_sha256 = hashlib.sha256
 
 
 def _refcounts(objs: dict[Key, Obj]) -> list[tuple[Key, int]]:
@@ -125,7 +127,7 @@ class SharedDecoder:
         objs = self._objs
         items = []
         for rest in parts:
-            key = (prefix, _blake2b(rest, digest_size=16).digest())
+            key = (prefix, _sha256(rest).digest())
             obj = objs.get(key)
             if obj is None:
                 try:  # a piece cut inside an item leaves a bracket open: never valid JSON

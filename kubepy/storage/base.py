@@ -16,7 +16,7 @@ import weakref
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import orjson
 
@@ -37,6 +37,8 @@ from kubepy.storage.interface import (
 from kubepy.storage.log_watch import Watcher
 from kubepy.storage.ops import Conflict, Create, Delete, LogEntry, Update, Write
 from kubepy.storage.retention import RetentionPolicy
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,12 @@ class LogEngine(ABC):
             page, remaining = paginate(items, limit)
             records = [raw if isinstance(raw, Record) else view.record(k, raw) for k, raw in page]
         return ListResult(records, at, remaining > 0, remaining)
+
+    async def load(self, prefix: str, make: Callable[[str, int, bytes], T]) -> tuple[list[T], int]:
+        """`make(key, revision, value)` per current record under `prefix`, in key order, and the
+        revision they are current at (an engine may do this in a tighter loop than list())."""
+        result = await self.list(prefix)
+        return [make(r.key, r.revision, r.value) for r in result.records], result.revision
 
     def _read_log(self, after: int, prefix: str, limit: int) -> tuple[list[Event], int, bool]:
         with self._view() as view:

@@ -39,6 +39,7 @@ from kubepy.storage.key_index import KeyIndex
 from kubepy.storage.listing import page, span_at
 from kubepy.storage.rings import ResourceRings
 from kubepy.storage.watcher import STOPPED, Predicate, Watcher
+from kubepy.util.tasks import cancel_and_wait
 
 __all__ = ["CacheList", "CachedObject", "Cacher", "WatchEvent", "Watcher", "expired_watcher"]
 
@@ -99,14 +100,13 @@ class Cacher:
         self._state = "starting"
         # Subscribe first so nothing committed during the list is missed; replay what came after.
         self._storage.add_listener(self._on_events)
-        result = await self._storage.list(ROOT)
-        for r in result.records:
-            self._index.put(CachedObject(r.key, r.revision, r.value))
-        self._rev = result.revision
-        self._rings.reset(result.revision)
+        objs, revision = await self._storage.load(ROOT, CachedObject)
+        self._index.load(objs)
+        self._rev = revision
+        self._rings.reset(revision)
         self._state = "ready"
         early, self._early = self._early, []
-        self._apply([e for e in early if e.revision > result.revision])
+        self._apply([e for e in early if e.revision > revision])
         if self._tick_period is not None:
             self._task = asyncio.create_task(self._bookmark_loop(), name="kubepy-cacher-bookmarks")
 
@@ -117,13 +117,8 @@ class Cacher:
     async def stop(self) -> None:
         """Close every watcher and stop following storage."""
         self._state = "stopped"
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
         self._fanout.close_all(STOPPED)
         for rev, fut in self._waiters:
             if not fut.done():

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import orjson
 
 Obj = dict[str, Any]
+T = TypeVar("T")
 EventType = Literal["ADDED", "MODIFIED", "DELETED"]
 
 
@@ -128,6 +129,12 @@ class Storage(Protocol):
     async def list(self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = "") -> ListResult:
         """Keys with `prefix` (sorted), as of `revision` (0 = current; Compacted / FutureRevision
         outside the window), starting at `start_key` inclusive, at most `limit` (0 = all)."""
+        ...
+
+    async def load(self, prefix: str, make: Callable[[str, int, bytes], T]) -> tuple[list[T], int]:
+        """`make(key, revision, value)` for every current key with `prefix` (sorted), and the
+        revision that state is current at: list(prefix) in the shape its one caller, the watch
+        cache's start, keeps, built without a Record per object."""
         ...
 
     async def guaranteed_update(

@@ -75,6 +75,27 @@ class KeyIndex:
                 pending.append(obj.key)
         return prev
 
+    def load(self, objs: list[CachedObject]) -> None:
+        """Fill the empty index with `objs`, given in ascending key order (as storage lists
+        them): each resource's keys are then one contiguous run, taken by a bisect and a slice
+        instead of a put and a sort per key (650,000 objects at a cold start)."""
+        if self._objs:
+            raise ValueError("KeyIndex.load needs an empty index")
+        self._objs = {o.key: o for o in objs}
+        keys = list(self._objs)
+        buckets, i, n = self._buckets, 0, len(keys)
+        while i < n:
+            b = bucket_of(keys[i])
+            # a full bucket (four slashes) covers every key starting with it; a shorter one
+            # (a key with fewer slashes) only that key, as longer keys below it have their own
+            j = bisect_left(keys, prefix_end(b), i + 1) if b.count("/") == 4 else i + 1
+            run = buckets.get(b)
+            if run is None:
+                buckets[b] = keys[i:j]
+            else:
+                run += keys[i:j]
+            i = j
+
     def _sorted(self, bucket: str) -> list[str] | None:
         """The bucket's sorted keys, its pending keys merged in: one by one while they are few
         (as cheap as inserting them then), else by one sort (linear on a sorted list plus a tail)."""

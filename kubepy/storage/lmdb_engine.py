@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import lmdb
 
@@ -31,6 +31,7 @@ from kubepy.storage.lmdb_files import open_store
 from kubepy.storage.lmdb_format import (
     META_COMPACTED,
     META_REVISION,
+    decode_all,
     decode_entry,
     decode_stored,
     encode_entry,
@@ -44,6 +45,8 @@ from kubepy.storage.lmdb_format import (
 )
 from kubepy.storage.ops import LogEntry, Stored, Write, apply
 from kubepy.storage.retention import explicit_target
+
+T = TypeVar("T")
 
 _COMPACT_CHUNK = 10_000  # log entries dropped per transaction, so writers never wait long
 
@@ -88,6 +91,18 @@ class _View:
     def record(self, key: str, raw: object) -> Record:
         assert isinstance(raw, (bytes, memoryview))
         return decode_stored(raw).record(key)
+
+    def raw_items(self, prefix: str) -> Iterator[tuple[memoryview, memoryview]]:
+        """(key, encoded value) buffers under `prefix`, in key order."""
+        cur = self.txn.cursor(db=self.kv)
+        bprefix = prefix.encode()
+        if not cur.set_range(bprefix):
+            return
+        n = len(bprefix)
+        for k, v in cur.iternext():
+            if k[:n] != bprefix:
+                return
+            yield k, v
 
     def _after(self, revision: int) -> Iterator[tuple[bytes, bytes]]:
         cur = self.txn.cursor(db=self.log)
@@ -149,18 +164,23 @@ class LmdbStorage(LogEngine):
         compact_interval: float | None = 10.0,
         watch_buffer: int = 10_000,
         verify: bool = True,
+        preload: bool = False,
     ) -> None:
         """Open or create the store in directory `path` (CorruptStore if damaged). Writes need a
-        running loop; background compaction runs after `start()` (`open()` does both)."""
+        running loop; background compaction runs after `start()` (`open()` does both).
+        `preload`: keep what the open check read for the first `load()` (the watch cache's)."""
         super().__init__(retention_seconds, retention_events, clock, watch_buffer, compact_interval)
         self.path = path
-        opened = open_store(path, map_size, verify)
+        opened = open_store(path, map_size, verify, keep=preload)
+        self._loaded = opened.loaded  # at opened.revision; handed to the first load() only
         self._env = opened.env
         self._lock_fd = opened.lock_fd
         self._shut = False
+        self._verified = verify  # every record's checksum was checked at open
         self._kv, self._log, self._meta = opened.kv, opened.log, opened.meta
         # what readers in the loop are told (updated after a commit, before listeners run) ...
         self._revision, self._compacted = opened.revision, opened.compacted
+        self._opened_at = opened.revision
         # ... and the writer thread's own copy
         self._w_revision, self._w_compacted = opened.revision, opened.compacted
         self.commits = 0  # durable write transactions so far (group commit makes it < writes)
@@ -182,6 +202,19 @@ class LmdbStorage(LogEngine):
 
     def current_revision(self) -> int:
         return self._revision
+
+    async def load(self, prefix: str, make: Callable[[str, int, bytes], T]) -> tuple[list[T], int]:
+        """One tight pass over the current records (the watch cache's start), or none: the first
+        call takes what the open check read when opened with `preload` and nothing was written
+        since. Checksums are not checked again when the open check proved every record: since
+        then only this process, holding the directory's lock, has written."""
+        loaded, self._loaded = self._loaded, None
+        with self._view() as view:
+            assert isinstance(view, _View)
+            if loaded is not None and view.revision == self._opened_at:  # nothing written since
+                return [make(k, r, v) for k, r, v in loaded if k.startswith(prefix)], view.revision
+            made = decode_all(view.raw_items(prefix), make, checksum=not self._verified)
+            return made, view.revision
 
     def oldest_revision(self) -> int:
         return self._compacted

@@ -30,11 +30,14 @@ from kubepy.storage.lmdb_format import (
     META_REVISION,
     BadRecord,
     decode_entry,
-    decode_stored,
     decode_u64,
     encode_u64,
     rev_of,
+    split_stored,
 )
+
+#: (key, mod revision, value) of every current object, in key order, as the open check read them.
+Loaded = list[tuple[str, int, bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Opened:
     revision: int
     compacted: int
     lock_fd: int  # holds the directory's exclusive lock until closed
+    loaded: Loaded | None = None  # what the check read, when asked to keep it (open_store)
 
 
 #: What LMDB raises for a file whose content it cannot trust.
@@ -56,8 +60,10 @@ class StoreInUse(RuntimeError):
     """Another process (or another store object) already has this directory open."""
 
 
-def open_store(path: str, map_size: int, verify: bool = True) -> Opened:
-    """Open (creating if absent) the store in directory `path`; CorruptStore if it is damaged."""
+def open_store(path: str, map_size: int, verify: bool = True, keep: bool = False) -> Opened:
+    """Open (creating if absent) the store in directory `path`; CorruptStore if it is damaged.
+    `keep` (with `verify`): hand back every object the check decoded (Opened.loaded), so a
+    caller about to read them all (the watch cache) does not read and copy them a second time."""
     data = os.path.join(path, "data.mdb")
     existed = os.path.exists(data)
     if existed and os.path.getsize(data) == 0:
@@ -65,7 +71,7 @@ def open_store(path: str, map_size: int, verify: bool = True) -> Opened:
     os.makedirs(path, exist_ok=True)
     lock_fd = _lock(path)
     try:
-        return _open(path, data, existed, map_size, verify, lock_fd)
+        return _open(path, data, existed, map_size, verify, keep, lock_fd)
     except BaseException:
         os.close(lock_fd)
         raise
@@ -82,7 +88,9 @@ def _lock(path: str) -> int:
     return fd
 
 
-def _open(path: str, data: str, existed: bool, map_size: int, verify: bool, lock_fd: int) -> Opened:
+def _open(
+    path: str, data: str, existed: bool, map_size: int, verify: bool, keep: bool, lock_fd: int
+) -> Opened:
     try:
         env = lmdb.open(
             path,
@@ -104,7 +112,7 @@ def _open(path: str, data: str, existed: bool, map_size: int, verify: bool, lock
             _check_size(env, data)
         if _is_blank(env):
             return _initialize(env, lock_fd)
-        return _check(env, data, verify, lock_fd)
+        return _check(env, data, verify, keep, lock_fd)
     except BaseException:
         env.close()
         raise
@@ -135,10 +143,11 @@ def _initialize(env: lmdb.Environment, lock_fd: int) -> Opened:
     return Opened(env, kv, log, meta, 0, 0, lock_fd)
 
 
-def _check(env: lmdb.Environment, data: str, verify: bool, lock_fd: int) -> Opened:
+def _check(env: lmdb.Environment, data: str, verify: bool, keep: bool, lock_fd: int) -> Opened:
     def corrupt(what: str) -> CorruptStore:
         return CorruptStore(f"{data}: {what}")
 
+    loaded: Loaded | None = [] if keep and verify else None
     try:
         # a write transaction (committed without changes, so nothing is written): database
         # handles opened in a read transaction would not outlive it
@@ -159,14 +168,16 @@ def _check(env: lmdb.Environment, data: str, verify: bool, lock_fd: int) -> Open
             compacted = decode_u64(txn.get(META_COMPACTED, db=meta), "compacted")
             if compacted > revision:
                 raise corrupt(f"compacted revision {compacted} is above the current {revision}")
-            if verify:
+        if verify:
+            # values as buffers into the map: each is copied once, by the check, not twice
+            with env.begin(buffers=True) as txn:
                 _check_log(txn, log, compacted, revision, corrupt)
-                _check_kv(txn, kv, revision, corrupt)
+                _check_kv(txn, kv, revision, corrupt, loaded)
     except BadRecord as exc:
         raise corrupt(str(exc)) from exc
     except lmdb.Error as exc:
         raise corrupt(f"damaged LMDB pages: {exc}") from exc
-    return Opened(env, kv, log, meta, revision, compacted, lock_fd)
+    return Opened(env, kv, log, meta, revision, compacted, lock_fd, loaded)
 
 
 def _check_log(txn: lmdb.Transaction, db: Any, compacted: int, revision: int, corrupt: Any) -> None:
@@ -184,25 +195,31 @@ def _check_log(txn: lmdb.Transaction, db: Any, compacted: int, revision: int, co
         raise corrupt(f"meta revision is {revision} but the event log ends at {expected - 1}")
 
 
-def _check_kv(txn: lmdb.Transaction, db: Any, revision: int, corrupt: Any) -> None:
+def _check_kv(txn: lmdb.Transaction, db: Any, revision: int, corrupt: Any, keep: Loaded | None) -> None:
+    """Every object decodes with its checksum and carries its revision; appended to `keep`."""
     for k, v in txn.cursor(db=db):
         try:
-            key = k.decode()
-            stored = decode_stored(v)
+            key = str(k, "utf-8")
+            value, mod, _ = split_stored(v)
         except (BadRecord, UnicodeDecodeError) as exc:
-            raise corrupt(f"object {k!r} is damaged: {exc}") from exc
-        if stored.mod_revision <= revision and _stamped(stored.value, stored.mod_revision):
-            continue
-        try:
-            obj = orjson.loads(stored.value)
-        except orjson.JSONDecodeError as exc:
-            raise corrupt(f"object {k!r} is damaged: {exc}") from exc
-        rv = (obj.get("metadata") or {}).get("resourceVersion") if isinstance(obj, dict) else None
-        if rv != str(stored.mod_revision) or stored.mod_revision > revision:
-            raise corrupt(
-                f"object {key!r} has resourceVersion {rv!r} at revision {stored.mod_revision} "
-                f"(store revision {revision})"
-            )
+            raise corrupt(f"object {bytes(k)!r} is damaged: {exc}") from exc
+        if not (mod <= revision and _stamped(value, mod)):
+            _check_stamp(key, value, mod, revision, corrupt)
+        if keep is not None:
+            keep.append((key, mod, value))
+
+
+def _check_stamp(key: str, value: bytes, mod: int, revision: int, corrupt: Any) -> None:
+    """The slow path: decode the object to judge its own metadata.resourceVersion."""
+    try:
+        obj = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise corrupt(f"object {key.encode()!r} is damaged: {exc}") from exc
+    rv = (obj.get("metadata") or {}).get("resourceVersion") if isinstance(obj, dict) else None
+    if rv != str(mod) or mod > revision:
+        raise corrupt(
+            f"object {key!r} has resourceVersion {rv!r} at revision {mod} (store revision {revision})"
+        )
 
 
 def _stamped(value: bytes, revision: int) -> bool:

@@ -282,6 +282,17 @@ class StorageContract:
         ]
         assert (await store.list("/nothing/")).records == []
 
+    async def test_load_is_the_current_list_in_the_callers_shape(self, store: Storage) -> None:
+        await self.fill(store)
+        await store.guaranteed_update("/pods/ns1/b", labelled("x"))
+        await store.delete("/pods/ns1/c")
+        made, revision = await store.load("/pods/", lambda k, r, v: (k, r, v))
+        listed = await store.list("/pods/")
+        assert made == [(r.key, r.revision, r.value) for r in listed.records]
+        assert [k for k, _, _ in made] == ["/pods/ns1/a", "/pods/ns1/b", "/pods/ns2/a"]
+        assert revision == listed.revision == 7
+        assert (await store.load("/nothing/", lambda k, r, v: k)) == ([], 7)
+
     async def test_list_pages(self, store: Storage) -> None:
         await self.fill(store)
         first = await store.list("/pods/", limit=3)

@@ -7,6 +7,7 @@ prefix lists, and listeners called with each committed event before the write re
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import TypeVar
 
 import orjson
 
@@ -29,6 +30,9 @@ def _stamp(obj: Obj, revision: int) -> bytes:
     return orjson.dumps(obj)
 
 
+T = TypeVar("T")
+
+
 class FakeStorage:
     def __init__(self) -> None:
         self.data: dict[str, Record] = {}
@@ -49,6 +53,10 @@ class FakeStorage:
 
     async def get(self, key: str) -> Record | None:
         return self.data.get(key)
+
+    async def load(self, prefix: str, make: Callable[[str, int, bytes], T]) -> tuple[list[T], int]:
+        keys = sorted(k for k in self.data if k.startswith(prefix))
+        return [make(k, self.data[k].revision, self.data[k].value) for k in keys], self.rev
 
     async def list(self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = "") -> ListResult:
         assert revision == 0, "the fake keeps no history"

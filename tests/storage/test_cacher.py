@@ -12,7 +12,7 @@ import pytest
 
 from kubepy.storage.cached import INITIAL_EVENTS_END, WatchEvent
 from kubepy.storage.cacher import Cacher, expired_watcher
-from kubepy.storage.interface import Compacted, FutureRevision, ListResult
+from kubepy.storage.interface import Compacted, FutureRevision
 from kubepy.storage.memory import MemoryStorage
 from kubepy.storage.watcher import STOPPED, TOO_SLOW, Watcher
 from tests.storage.fake_storage import FakeStorage
@@ -278,10 +278,8 @@ async def test_keys_outside_registry_only_advance_the_revision(storage: Any, cac
 
 async def test_events_committed_during_the_initial_list_are_not_lost() -> None:
     class Racing(FakeStorage):
-        async def list(
-            self, prefix: str, revision: int = 0, limit: int = 0, start_key: str = ""
-        ) -> ListResult:
-            snapshot = await super().list(prefix, revision, limit, start_key)
+        async def load(self, prefix: str, make: Any) -> tuple[list[Any], int]:
+            snapshot = await super().load(prefix, make)
             await self.create(key("a", "late"), pod("a", "late"))  # commits after the snapshot
             return snapshot
 

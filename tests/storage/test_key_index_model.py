@@ -40,3 +40,29 @@ def test_random_interleavings_match_the_model(seed: int) -> None:
     assert len(idx) == len(model)
     for prefix in PREFIXES:
         assert idx.count(prefix) == sum(1 for k in model if under(k, prefix))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_load_builds_the_index_puts_would(seed: int) -> None:
+    """Bulk load of sorted objects, keys of every depth (short keys share a bucket with deeper
+    ones' prefixes), then the same reads and writes as an index built by puts."""
+    rnd = random.Random(seed)
+    parts = ("a", "b", "pods", "ns", "x")
+    keys = {
+        "/registry/" + "/".join(rnd.choice(parts) for _ in range(rnd.randrange(1, 5))) for _ in range(400)
+    }
+    loaded, put = KeyIndex(), KeyIndex()
+    loaded.load([_obj(k) for k in sorted(keys)])
+    for k in rnd.sample(sorted(keys), len(keys)):
+        put.put(_obj(k))
+    for prefix in {*PREFIXES, *(k.rsplit("/", 1)[0] + "/" for k in keys), *keys}:
+        got, lo, hi = loaded.span(prefix)
+        want, wlo, whi = put.span(prefix)
+        assert got[lo:hi] == want[wlo:whi] == sorted(k for k in keys if under(k, prefix))
+    victim = rnd.choice(sorted(keys))
+    assert loaded.remove(victim) is not None and put.remove(victim) is not None
+    loaded.put(_obj("/registry/a/b/new"))
+    put.put(_obj("/registry/a/b/new"))
+    assert loaded.span("/registry/")[0] == put.span("/registry/")[0]
+    with pytest.raises(ValueError):
+        loaded.load([])

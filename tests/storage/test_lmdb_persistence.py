@@ -16,7 +16,15 @@ import pytest
 from kubepy.storage.interface import CorruptStore
 from kubepy.storage.lmdb_engine import LmdbStorage
 from kubepy.storage.lmdb_files import StoreInUse
-from kubepy.storage.lmdb_format import DB_KV, DB_META, META_MAGIC, META_REVISION, encode_stored, encode_u64
+from kubepy.storage.lmdb_format import (
+    DB_KV,
+    DB_META,
+    META_MAGIC,
+    META_REVISION,
+    BadRecord,
+    encode_stored,
+    encode_u64,
+)
 from kubepy.storage.ops import Stored
 from tests.storage.fakes import FakeClock, pod
 
@@ -64,6 +72,56 @@ async def test_reopen_keeps_data_and_revisions_continue(tmp_path: Path) -> None:
         assert (await again.get("/pods/ns/new")) == rec
     finally:
         await again.close()
+
+
+def _triple(key: str, revision: int, value: bytes) -> tuple[str, int, bytes]:
+    return key, revision, value
+
+
+@pytest.mark.parametrize("preload", [True, False])
+@pytest.mark.parametrize("verify", [True, False])
+async def test_load_after_reopen_is_the_stored_state(tmp_path: Path, preload: bool, verify: bool) -> None:
+    """With `preload` the first load takes what the open check read; any way, the same state."""
+    contents = await build(tmp_path / "db")
+    store = await LmdbStorage.open(
+        str(tmp_path / "db"), compact_interval=None, preload=preload, verify=verify
+    )
+    try:
+        made, revision = await store.load("/pods/", _triple)
+        assert {k: (v, r) for k, r, v in made} == contents and [k for k, _, _ in made] == sorted(contents)
+        assert revision == store.current_revision()
+        again, _ = await store.load("/pods/ns/p1", _triple)  # a second load reads the store
+        assert again == [m for m in made if m[0].startswith("/pods/ns/p1")] and len(again) > 1
+    finally:
+        await store.close()
+
+
+async def test_preloaded_state_is_not_handed_out_once_a_write_moved_on(tmp_path: Path) -> None:
+    await build(tmp_path / "db")
+    store = await LmdbStorage.open(str(tmp_path / "db"), compact_interval=None, preload=True)
+    try:
+        await store.delete("/pods/ns/p0")
+        await store.create("/pods/ns/new", pod("new"))
+        made, revision = await store.load("/pods/", _triple)
+        listed = await store.list("/pods/")
+        assert made == [(r.key, r.revision, r.value) for r in listed.records]
+        keys = [k for k, _, _ in made]
+        assert "/pods/ns/p0" not in keys and "/pods/ns/new" in keys and revision == listed.revision
+    finally:
+        await store.close()
+
+
+async def test_load_checks_checksums_the_open_did_not(tmp_path: Path) -> None:
+    await build(tmp_path / "db")
+    good = Stored(b'{"metadata":{"resourceVersion":"7"}}', 7, 7)
+    damaged = encode_stored(good)[:-2] + b"?}"  # same header, other bytes
+    _poke(tmp_path / "db", DB_KV, b"/pods/ns/p0", damaged)
+    store = await LmdbStorage.open(str(tmp_path / "db"), compact_interval=None, verify=False)
+    try:
+        with pytest.raises(BadRecord, match="checksum"):
+            await store.load("/pods/", _triple)
+    finally:
+        await store.close()
 
 
 async def _take(it: Any, n: int) -> Any:
