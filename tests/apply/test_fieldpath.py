@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubepy.apiserver.apply.fieldpath import (
+    _encode,
+    _encode_grouped,
     decode_fields,
     encode_fields,
     field_pe,
@@ -185,3 +187,30 @@ def test_round_trip_property(fs: frozenset) -> None:
 
 def test_values_beyond_64_bits_still_encode() -> None:
     assert value_pe(2**70) == "v:1180591620717411303424"
+
+
+@given(st.frozensets(st.lists(elements, min_size=1, max_size=5).map(tuple), max_size=40))
+def test_grouped_encoding_equals_the_plain_trie(fs: frozenset) -> None:
+    # large sets are encoded per subtree two levels down, shared between sets: same bytes, same
+    # key order, with the subtrees already remembered from an earlier set or not
+    assert dumps(_encode_grouped(fs)) == dumps(_encode(fs))
+    assert dumps(_encode_grouped(fs)) == dumps(_encode(fs))
+
+
+def test_sets_sharing_subtrees_encode_each_their_own() -> None:
+    # two kubelet status sets that differ only under podIPs: the conditions subtree is shared,
+    # each podIPs subtree is the set's own
+    base = {
+        ("f:status", "f:conditions"),
+        ("f:status", "f:conditions", 'k:{"type":"Ready"}'),
+        ("f:status", "f:conditions", 'k:{"type":"Ready"}', "f:status"),
+        ("f:status", "f:phase"),
+        ("f:status", "f:podIPs"),
+    }
+    one = frozenset(base | {("f:status", "f:podIPs", 'k:{"ip":"10.0.0.9"}', "f:ip")})
+    two = frozenset(base | {("f:status", "f:podIPs", 'k:{"ip":"10.0.0.10"}', "f:ip")})
+    a, b = _encode_grouped(one), _encode_grouped(two)
+    assert a["f:status"]["f:conditions"] is b["f:status"]["f:conditions"]
+    assert list(a["f:status"]["f:podIPs"]) == [".", 'k:{"ip":"10.0.0.9"}']
+    assert list(b["f:status"]["f:podIPs"]) == [".", 'k:{"ip":"10.0.0.10"}']
+    assert decode_fields(a) == one and decode_fields(b) == two

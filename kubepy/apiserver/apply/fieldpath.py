@@ -200,22 +200,78 @@ def shared_fields(fs: FieldSet) -> dict:
     """encode_fields(fs) shared by every caller, who must not change it: every write encodes
     every manager's set again, and most sets are the ones the last write of the object (or the
     last object made from the same template) had. Sized for one set per node's Lease and more."""
-    return _encode(fs)
+    return _encode_grouped(fs) if len(fs) >= _GROUPED_MIN else _encode(fs)
+
+
+def _emit(node: Trie, root: bool = False) -> dict:
+    """A trie node's FieldsV1 object: "." first when the node is a member with children (never
+    at the root), then its children in PathElement order."""
+    out: dict = {}
+    if "." in node and len(node) > 1 and not root:
+        out["."] = {}
+    for pe in _sorted_keys(node):
+        sub = node[pe]
+        out[pe] = _emit(sub) if len(sub) > ("." in sub) else {}
+    return out
 
 
 def _encode(fs: FieldSet) -> dict:
     """The FieldsV1 trie of `fs`: members marked with ".", children in PathElement order."""
+    return _emit(to_trie(fs), True)
 
-    def emit(node: Trie, root: bool = False) -> dict:
-        out: dict = {}
-        if "." in node and len(node) > 1 and not root:
-            out["."] = {}
-        for pe in _sorted_keys(node):
-            sub = node[pe]
-            out[pe] = emit(sub) if len(sub) > ("." in sub) else {}
-        return out
 
-    return emit(to_trie(fs), True)
+#: sets this large are encoded per subtree two levels down (`_encode_grouped`)
+_GROUPED_MIN = 8
+
+
+def _encode_grouped(fs: FieldSet) -> dict:
+    """_encode(fs), with each subtree two levels down (`status.conditions`, `status.podIPs`)
+    encoded once per distinct content: a kubelet's status set differs from pod to pod only under
+    podIPs (the pod's own IP as a list key) and hostIPs, so the rest is shared, not rebuilt."""
+    groups: dict[Path, list[Path]] = {}
+    top: Trie = {}
+    for path in fs:
+        if len(path) > 2:
+            groups.setdefault(path[:2], []).append(path)
+        else:
+            node = top
+            for pe in path:
+                node = node.setdefault(pe, {})
+            node["."] = {}
+    for head, paths in groups.items():
+        node = top.setdefault(head[0], {}).setdefault(head[1], {})
+        node[_SUBTREE] = _subtree(frozenset(paths), "." in node)
+    out: dict = {}
+    for pe in _sorted_keys(top):
+        sub = top[pe]
+        if len(sub) == ("." in sub):
+            out[pe] = {}
+            continue
+        level: dict = {".": {}} if "." in sub else {}
+        for pe2 in _sorted_keys(sub):
+            node = sub[pe2]
+            level[pe2] = node[_SUBTREE] if _SUBTREE in node else {}
+        out[pe] = level
+    return out
+
+
+#: where `_encode_grouped` puts a head's encoded subtree in its trie (no path element looks so)
+_SUBTREE = "\0"
+
+
+@lru_cache(maxsize=16384)
+def _subtree(paths: FieldSet, member: bool) -> dict:
+    """The FieldsV1 object of the node two levels down that all of `paths` (longer than two) lie
+    under; `member`: whether that node's own path is in the set too."""
+    node: Trie = {}
+    for path in paths:
+        sub = node
+        for pe in path[2:]:
+            sub = sub.setdefault(pe, {})
+        sub["."] = {}
+    if member:
+        node["."] = {}
+    return _emit(node)
 
 
 def decode_fields(obj: Any) -> FieldSet:
