@@ -265,5 +265,77 @@ def _changed_after(view: View, revision: int, prefix: str, start: str) -> Iterat
 
 def _unchanged(new: bytes, current: bytes) -> bool:
     """Equal as objects (both stamped with the current revision): key order does not matter,
-    as it would not for Kubernetes' typed objects."""
-    return new == current or orjson.loads(new) == orjson.loads(current)
+    as it would not for Kubernetes' typed objects. Decoded only when where the texts first differ
+    leaves it open (see `_differ_at_first_difference`): most updates change some string value."""
+    if new == current:
+        return True
+    if _differ_at_first_difference(new, current):
+        return False
+    return orjson.loads(new) == orjson.loads(current)
+
+
+_BACKSLASH, _COMMA, _U = 0x5C, 0x2C, 0x75
+#: bytes that end a member: after one, a text holds no more than the other at the same place
+_ENDS = frozenset(b",]}")
+#: outside strings, bytes that only start a value (a string, object, list or null), which no
+#: value of another kind equals (unlike true and 1, false and 0, 1 and 1.0)
+_STARTS = frozenset(b'"{[n')
+_SPACE = frozenset(b" \t\n\r")
+
+
+def _first_difference(a: bytes, b: bytes) -> int:
+    """The first index where `a` and `b` differ (the shorter length when one is a prefix)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[lo : mid + 1] == b[lo : mid + 1]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _in_string(head: bytes) -> bool | None:
+    """Whether a JSON text that begins with `head` is inside a string after it; None when it is
+    inside an escape sequence. Outside strings JSON has no backslash, and inside one each
+    backslash opens an escape: dropping `\\\\` pairs from the left leaves a backslash only
+    before an escaped character, so the quotes left without one are the strings' own."""
+    if b"\\" not in head:
+        return head.count(b'"') % 2 == 1
+    head = head.replace(b"\\\\", b"")
+    j = head.rfind(b"\\")
+    if j != -1 and (j == len(head) - 1 or (head[j + 1] == _U and len(head) - j < 6)):
+        return None  # \ or \uXXXX not yet complete
+    return (head.count(b'"') - head.count(b'\\"')) % 2 == 1
+
+
+def _differ_at_first_difference(a: bytes, b: bytes) -> bool:
+    """Whether the JSON texts `a` and `b` surely decode to unequal values, told from the byte
+    where they first differ: both texts read the same up to it, so a parser stands in the same
+    state in both there. True only when that is certain (False: decode and compare), for texts
+    without duplicate keys, as an encoder writes them from dicts (the codec's, for both):
+
+    * outside strings, one text ends a list or object member where the other goes on, or starts
+      a string, object, list or null where the other holds something else, or true against false;
+    * inside a string value (not inside an escape, neither byte a backslash): the two strings
+      differ. Inside a key, no: the other object may hold that key further on.
+    """
+    i = _first_difference(a, b)
+    if i >= len(a) or i >= len(b):
+        return False
+    inside = _in_string(a[:i])
+    if inside is None:
+        return False
+    x, y = a[i], b[i]
+    if not inside:
+        if x in _SPACE or y in _SPACE:
+            return False  # the other text may hold the same after some whitespace
+        if x in _ENDS and y in _ENDS:
+            return _COMMA in (x, y)
+        return x in _STARTS or y in _STARTS or {x, y} == {0x74, 0x66}  # t, f
+    if x == _BACKSLASH or y == _BACKSLASH:
+        return False
+    end = a.find(b'"', i)
+    if end == -1 or a.find(b"\\", i, end) != -1 or end + 1 >= len(a):
+        return False
+    return a[end + 1] in _ENDS  # a value (a key is followed by ':')
