@@ -334,9 +334,7 @@ def canonical_order(obj: dict[str, Any], schema: Struct, *, to_encode: bool = Fa
     `to_encode`: the result is only ever encoded (a create's object on its way to storage), so a
     remembered top-level struct (spec, status) comes as an `orjson.Fragment` of its known JSON,
     neither decoded again nor encoded again; the bytes orjson writes are the same."""
-    out = _kind_orderer(schema)[to_encode](obj)
-    head = {k: out[k] for k in ("kind", "apiVersion") if k in out}
-    return {**head, **{k: v for k, v in out.items() if k not in head}}
+    return _kind_orderer(schema)[to_encode](obj)
 
 
 #: Fields where Go's omitempty and OpenAPI's `required` disagree, because a `+optional` or
@@ -394,6 +392,7 @@ def _keeps_zero(t: Struct, name: str, fd: Field) -> bool:
 #: is never reused while cached.
 _ORDERERS: dict[int, tuple[Any, Any]] = {}
 _KIND_ORDERERS: dict[int, tuple[Any, Any]] = {}
+_HEAD = ("kind", "apiVersion")
 #: distinct values remembered per top-level field of a kind
 REMEMBERED_ORDERS = 256
 
@@ -405,7 +404,8 @@ def _kind_orderer(t: Struct) -> Any:
     hit = _KIND_ORDERERS.get(id(t))
     if hit is not None and hit[0] is t:
         return hit[1]
-    index = {k: i for i, k in enumerate(t.fields)}
+    # kind and apiVersion first, then the fields in order: one pass, no second dict to move them
+    index = {"kind": -2, "apiVersion": -1} | {k: i for i, k in enumerate(t.fields) if k not in _HEAD}
     plan: dict[str, tuple[int, Any]] = {}
     encoding_plan: dict[str, tuple[int, Any]] = {}
     for k, fd in t.fields.items():
@@ -426,33 +426,30 @@ def _remembered(order: Any) -> tuple[Any, Any]:
     Both share what they remember."""
     seen: dict[bytes, bytes] = {}
 
+    def remember(key: bytes, done: bytes) -> None:
+        if len(seen) >= REMEMBERED_ORDERS:
+            del seen[next(iter(seen))]
+        seen[key] = done
+
     def run(value: Any) -> Any:
-        if not isinstance(value, dict):
-            return order(value)
-        key = json_key(value)
+        key = json_key(value) if isinstance(value, dict) else None
         if key is None:
             return order(value)
         done = seen.get(key)
         if done is not None:
             return orjson.loads(done)
         out = order(value)
-        if len(seen) >= REMEMBERED_ORDERS:
-            del seen[next(iter(seen))]
-        seen[key] = orjson.dumps(out)
+        remember(key, orjson.dumps(out))
         return out
 
     def run_to_encode(value: Any) -> Any:
-        if not isinstance(value, dict):
-            return order(value)
-        key = json_key(value)
+        key = json_key(value) if isinstance(value, dict) else None
         if key is None:
             return order(value)
         done = seen.get(key)
         if done is None:
             done = orjson.dumps(order(value))
-            if len(seen) >= REMEMBERED_ORDERS:
-                del seen[next(iter(seen))]
-            seen[key] = done
+            remember(key, done)
         return orjson.Fragment(done)
 
     return run, run_to_encode
