@@ -203,6 +203,11 @@ class EventCorrelator:
 #: The last event-name stamp handed out in this process (client-go uses the wall clock's nanos).
 _LAST_NANOS = [0]
 
+#: Emitted events waiting to be written, per recorder, beyond which new ones are dropped: client-go's
+#: broadcaster queue (tools/record maxQueuedEvents, DropIfChannelFull), so an apiserver that is
+#: down or slow costs bounded memory, never the caller's progress.
+MAX_QUEUED_EVENTS = 1000
+
 
 class EventRecorder:
     """`await EventRecorder(client, "replication-controller", clock).event(rc, "Normal",
@@ -262,7 +267,11 @@ class EventRecorder:
     ) -> None:
         """Record one event without waiting for it, as client-go's recorder does: the Event is
         made now (name and timestamps), then correlated and written in the background, one
-        after the other in the order emitted, so repeats still find the event they count."""
+        after the other in the order emitted, so repeats still find the event they count. With
+        MAX_QUEUED_EVENTS already waiting, the event is dropped (as client-go drops it)."""
+        if len(self._queue) >= MAX_QUEUED_EVENTS:
+            log.warning("event queue full (%d): dropping event %s %s", MAX_QUEUED_EVENTS, reason, message)
+            return
         self._queue.append(self.make_event(obj, type, reason, message, kind=kind, api_version=api_version))
         if self._drainer is None:
             self._drainer = asyncio.ensure_future(self._drain())

@@ -226,3 +226,26 @@ async def test_emitted_event_that_fails_is_dropped_and_the_drain_goes_on(client)
     await rec.flush()
     items, _ = await client.list_all(EVENTS, "default")
     assert [e["involvedObject"]["name"] for e in items] == ["q"]
+
+
+async def test_emit_drops_events_beyond_the_queue_bound(client, monkeypatch) -> None:
+    """client-go's broadcaster holds at most maxQueuedEvents and drops the rest (DropIfChannelFull)."""
+    monkeypatch.setattr(ev_mod, "MAX_QUEUED_EVENTS", 3)
+    rec = EventRecorder(client, "kubelet", FakeClock(), host="node-1")
+    pods = [
+        {
+            "kind": "Pod",
+            "apiVersion": "v1",
+            "metadata": {"name": f"p{i}", "namespace": "default", "uid": f"u{i}"},
+        }
+        for i in range(5)
+    ]
+    for pod in pods:  # nothing is written before the loop runs the drain: the queue fills
+        rec.emit(pod, "Normal", "Pulled", "Pulled c")
+    await rec.flush()
+    items, _ = await client.list_all(EVENTS, "default")
+    assert sorted(e["involvedObject"]["name"] for e in items) == ["p0", "p1", "p2"]
+    rec.emit(pods[4], "Normal", "Pulled", "Pulled c")  # room again once written
+    await rec.flush()
+    items, _ = await client.list_all(EVENTS, "default")
+    assert sorted(e["involvedObject"]["name"] for e in items) == ["p0", "p1", "p2", "p4"]
