@@ -15,6 +15,7 @@ import orjson
 
 from kubepy.api.jsonkey import json_key
 from kubepy.api.schema import Field, ListOf, MapOf, Prim, Raw, Struct, Type
+from kubepy.util.fifo import put_bounded
 
 _JSON_NAMES = {str: "string", bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
 
@@ -148,9 +149,7 @@ def _remembered_check(check: Any) -> Any:
         result = check(value)
         done = json_key(result)
         if done is not None:
-            if len(seen) >= REMEMBERED_CHECKS:
-                del seen[next(iter(seen))]
-            seen[raw] = None if done == raw else done
+            put_bounded(seen, raw, None if done == raw else done, REMEMBERED_CHECKS)
         return result
 
     return run
@@ -426,11 +425,6 @@ def _remembered(order: Any) -> tuple[Any, Any]:
     Both share what they remember."""
     seen: dict[bytes, bytes] = {}
 
-    def remember(key: bytes, done: bytes) -> None:
-        if len(seen) >= REMEMBERED_ORDERS:
-            del seen[next(iter(seen))]
-        seen[key] = done
-
     def run(value: Any) -> Any:
         key = json_key(value) if isinstance(value, dict) else None
         if key is None:
@@ -439,7 +433,7 @@ def _remembered(order: Any) -> tuple[Any, Any]:
         if done is not None:
             return orjson.loads(done)
         out = order(value)
-        remember(key, orjson.dumps(out))
+        put_bounded(seen, key, orjson.dumps(out), REMEMBERED_ORDERS)
         return out
 
     def run_to_encode(value: Any) -> Any:
@@ -449,7 +443,7 @@ def _remembered(order: Any) -> tuple[Any, Any]:
         done = seen.get(key)
         if done is None:
             done = orjson.dumps(order(value))
-            remember(key, done)
+            put_bounded(seen, key, done, REMEMBERED_ORDERS)
         return orjson.Fragment(done)
 
     return run, run_to_encode

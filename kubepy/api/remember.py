@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from kubepy.api.jsonkey import json_key
+from kubepy.util.fifo import put_bounded
 
 Filler = Callable[[dict[str, Any]], None]
 
@@ -39,8 +40,6 @@ def remember_in_place(fill: Filler, size: int = 4096) -> Filler:
         out = json_key(value)
         if out is None:
             return
-        if len(seen) >= size:
-            del seen[next(iter(seen))]
-        seen[raw] = None if out == raw else out
+        put_bounded(seen, raw, None if out == raw else out, size)
 
     return run

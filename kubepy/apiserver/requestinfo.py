@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubepy.util.fifo import put_bounded
+
 
 @dataclass(frozen=True, slots=True)
 class RequestInfo:
@@ -43,9 +45,7 @@ def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
     info = _PARSED.get(key)
     if info is None:
         info = _parse(method, path, query_watch)
-        if len(_PARSED) >= _PARSED_MAX:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = info
+        put_bounded(_PARSED, key, info, _PARSED_MAX)
     return info
 
 

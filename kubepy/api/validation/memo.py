@@ -8,6 +8,7 @@ from typing import Any
 
 from kubepy.api.errors import FieldError
 from kubepy.api.jsonkey import json_key
+from kubepy.util.fifo import put_bounded
 
 Validator = Callable[[Any, str], list[FieldError]]
 
@@ -32,9 +33,7 @@ def _remember_clean(validate: Callable[..., list[FieldError]], size: int) -> Cal
             return []
         errs = validate(*args)
         if not errs:
-            if len(clean) >= size:
-                del clean[next(iter(clean))]
-            clean[key] = None
+            put_bounded(clean, key, None, size)
         return errs
 
     return run

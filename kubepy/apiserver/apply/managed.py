@@ -16,6 +16,7 @@ import orjson
 
 from kubepy.api.jsonkey import json_key
 from kubepy.apiserver.apply.fieldpath import FieldSet, decode_fields, go_json, shared_fields
+from kubepy.util.fifo import put_bounded
 
 APPLY, UPDATE = "Apply", "Update"
 MAX_UPDATE_MANAGERS = 10
@@ -67,12 +68,6 @@ _ENTRIES: dict[bytes, tuple[str, Owned, str | None]] = {}
 _ENTRIES_MAX = 16384
 
 
-def _remember(raw: bytes, hit: tuple[str, Owned, str | None]) -> None:
-    if len(_ENTRIES) >= _ENTRIES_MAX:
-        del _ENTRIES[next(iter(_ENTRIES))]
-    _ENTRIES[raw] = hit
-
-
 def decode_managed(entries: Any) -> Managed:
     """DecodeManagedFields; ValueError with Kubernetes' message on a malformed entry."""
     out = Managed()
@@ -86,7 +81,7 @@ def decode_managed(entries: Any) -> Managed:
         if hit is None:
             hit = _decode_entry(i, e)
             if raw is not None:
-                _remember(raw, hit)
+                put_bounded(_ENTRIES, raw, hit, _ENTRIES_MAX)
         ident, owned, t = hit
         out.fields[ident] = owned
         out.times[ident] = t
@@ -145,7 +140,7 @@ def encode_managed(managed: Managed, fresh: str | None = None) -> list[dict[str,
             e["subresource"] = who["subresource"]
         out.append(e)
         if ident == fresh and _round_trips(ident, owned, t, who) and (raw := json_key(e)) is not None:
-            _remember(raw, (ident, owned, t))
+            put_bounded(_ENTRIES, raw, (ident, owned, t), _ENTRIES_MAX)
     out.sort(
         key=lambda e: (
             e["operation"],

@@ -33,6 +33,7 @@ from kubepy.apiserver.apply.managed import (
 from kubepy.apiserver.apply.merge import drop_nulls
 from kubepy.apiserver.apply.typed import STRUCT, Node, json_copy, node_of
 from kubepy.apiserver.apply.unmoved import unmoved
+from kubepy.util.fifo import put_bounded
 
 BEFORE_FIRST_APPLY = "before-first-apply"
 
@@ -196,9 +197,7 @@ def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:
     if fs is None:
         # the volatile fields only add their own paths, all of them STRIPPED
         fs = created_fields(shape, node, reset) - STRIPPED
-        if len(shapes) >= _SHAPES_MAX:
-            del shapes[next(iter(shapes))]
-        shapes[key] = fs
+        put_bounded(shapes, key, fs, _SHAPES_MAX)
     return fs
 
 
@@ -265,9 +264,8 @@ def _created_entries(
     if template is None:
         entries = encode_managed(_created(obj, manager, api_version, "", now, node, reset))
         if entries is not None and len(entries) == 1 and "time" in entries[0]:
-            if len(_CREATED_ENTRIES) >= _CREATED_ENTRIES_MAX:
-                del _CREATED_ENTRIES[next(iter(_CREATED_ENTRIES))]
-            _CREATED_ENTRIES[key] = entries[0].copy()  # the caller's entry is its own
+            # a copy: the caller's entry is its own
+            put_bounded(_CREATED_ENTRIES, key, entries[0].copy(), _CREATED_ENTRIES_MAX)
         return entries
     entry = template.copy()
     entry["time"] = now
