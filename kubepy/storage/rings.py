@@ -58,13 +58,9 @@ class ResourceRings:
         """The oldest revision every key under `prefix` can be read or watched from."""
         return max((r.floor for r in self._covering(prefix)), default=self.base)
 
-    def covers(self, prefix: str, revision: int) -> bool:
-        """Whether every change under `prefix` after `revision` is still here."""
-        return revision >= self.floor(prefix)
-
     def since(self, prefix: str, revision: int) -> list[Change]:
         """The changes of the resources under `prefix` after `revision`, oldest first (caller
-        checks covers(); the changes may include keys of the resource outside `prefix`)."""
+        checked floor(); the changes may include keys of the resource outside `prefix`)."""
         rings = self._covering(prefix)
         if len(rings) == 1:
             return rings[0].since(revision)
