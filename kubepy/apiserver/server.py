@@ -79,8 +79,6 @@ class APIServer:
         self.openapi: OpenAPI | None = None
         self.started_at = time.time()
         self.token_key = os.urandom(32)
-        #: (cache revision, namespaces known to have no LimitRange at it): see _limit_ranges
-        self._no_limit_ranges: tuple[int, set[str]] = (-1, set())
         #: ComponentStatus probes by name; components running in this process (kubepy up)
         #: replace the scheduler and controller-manager entries with their own health.
         self.component_checks: dict[str, Any] = {
@@ -113,19 +111,11 @@ class APIServer:
         self.ready = True
 
     def _limit_ranges(self, namespace: str) -> list[dict[str, Any]]:
-        """A namespace's LimitRanges for the LimitRanger, from the watch cache. The usual answer,
-        none, asked on every pod create, is remembered until the cache's revision moves: every
-        create between two commits shares it."""
+        """A namespace's LimitRanges for the LimitRanger, from the watch cache; the usual answer,
+        none (asked on every pod create), from the key count alone."""
         assert self.cache is not None
-        rev = self.cache.revision()
-        seen_at, empty = self._no_limit_ranges
-        if seen_at == rev and namespace in empty:
-            return []
         prefix = f"/registry/core/limitranges/{namespace}/"
-        if not self.cache.count(prefix):
-            if seen_at != rev:
-                self._no_limit_ranges = (rev, empty := set())
-            empty.add(namespace)
+        if not self.cache.count(prefix):  # a bisect: no page built, no object touched
             return []
         return [i.obj for i in self.cache.list(prefix).items]
 
