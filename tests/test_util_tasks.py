@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from kubepy.util.tasks import cancel_and_wait
+from kubepy.util.tasks import cancel_and_wait, repeat
 
 
 async def test_cancels_and_waits_for_every_task() -> None:
@@ -51,3 +51,26 @@ async def test_the_callers_own_cancellation_propagates() -> None:
     stopper.cancel()
     with pytest.raises(asyncio.CancelledError):
         await stopper
+
+
+async def test_repeat_runs_sync_and_async_actions_and_survives_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[str] = []
+
+    def flaky() -> None:
+        calls.append("sync")
+        if len(calls) == 1:
+            raise RuntimeError("first round fails")
+
+    async def sweep() -> None:
+        calls.append("async")
+
+    tasks = [
+        asyncio.create_task(repeat(0.001, flaky, "flaky tick")),
+        asyncio.create_task(repeat(0.001, sweep, "sweep")),
+    ]
+    while calls.count("sync") < 3 or calls.count("async") < 3:
+        await asyncio.sleep(0.001)
+    await cancel_and_wait(*tasks)
+    assert "flaky tick failed" in caplog.text  # logged, and the rounds went on

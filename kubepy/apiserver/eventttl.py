@@ -16,7 +16,6 @@ in memory: Events found at startup (leases do not survive here) get a full TTL f
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -25,9 +24,7 @@ from typing import Any
 from kubepy.storage.cached import DELETED
 from kubepy.storage.cacher import Cacher
 from kubepy.storage.interface import Event, KeyNotFound, PreconditionFailed, Preconditions, Storage
-from kubepy.util.tasks import cancel_and_wait
-
-log = logging.getLogger(__name__)
+from kubepy.util.tasks import cancel_and_wait, repeat
 
 #: Where core/v1 Events are stored; events.k8s.io/v1 Events are the same stored objects.
 EVENTS_PREFIX = "/registry/core/events/"
@@ -84,7 +81,9 @@ class EventTTL:
         self._notes.extend((expires, key, rev) for key, rev in existing)
         self._storage.add_listener(self._on_events)
         if self._period is not None:
-            self._task = asyncio.create_task(self._loop(), name="kubepy-event-ttl")
+            self._task = asyncio.create_task(
+                repeat(self._period, self.sweep, "event TTL sweep"), name="kubepy-event-ttl"
+            )
 
     async def stop(self) -> None:
         self._stopped = True
@@ -117,15 +116,6 @@ class EventTTL:
         except (KeyNotFound, PreconditionFailed):  # deleted or written again meanwhile
             return False
         return True
-
-    async def _loop(self) -> None:
-        assert self._period is not None
-        while True:
-            await asyncio.sleep(self._period)
-            try:
-                await self.sweep()
-            except Exception:  # never let the sweeper die silently
-                log.exception("event TTL sweep failed")
 
 
 def start_for_cache(storage: Storage, cache: Cacher, ttl: float, **kw: Any) -> EventTTL:

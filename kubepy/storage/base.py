@@ -37,6 +37,7 @@ from kubepy.storage.interface import (
 from kubepy.storage.log_watch import Watcher
 from kubepy.storage.ops import Conflict, Create, Delete, LogEntry, Update, Write
 from kubepy.storage.retention import RetentionPolicy
+from kubepy.util.tasks import cancel_and_wait
 
 T = TypeVar("T")
 
@@ -125,13 +126,8 @@ class LogEngine(ABC):
     async def _stop(self) -> None:
         """Refuse new writes, stop compacting, end every watch."""
         self._closed = True
-        if self._compactor is not None:
-            self._compactor.cancel()
-            try:
-                await self._compactor
-            except asyncio.CancelledError:
-                pass
-            self._compactor = None
+        compactor, self._compactor = self._compactor, None
+        await cancel_and_wait(compactor)
         for w in list(self._watchers):
             w.close()
 

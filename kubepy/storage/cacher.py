@@ -27,7 +27,6 @@ Revision rules, as Kubernetes':
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,11 +38,9 @@ from kubepy.storage.key_index import KeyIndex
 from kubepy.storage.listing import page, span_at
 from kubepy.storage.rings import ResourceRings
 from kubepy.storage.watcher import STOPPED, Predicate, Watcher
-from kubepy.util.tasks import cancel_and_wait
+from kubepy.util.tasks import cancel_and_wait, repeat
 
 __all__ = ["CacheList", "CachedObject", "Cacher", "WatchEvent", "Watcher", "expired_watcher"]
-
-log = logging.getLogger(__name__)
 
 ROOT = "/registry/"
 
@@ -108,7 +105,10 @@ class Cacher:
         early, self._early = self._early, []
         self._apply([e for e in early if e.revision > revision])
         if self._tick_period is not None:
-            self._task = asyncio.create_task(self._bookmark_loop(), name="kubepy-cacher-bookmarks")
+            self._task = asyncio.create_task(
+                repeat(self._tick_period, self.tick, "watch cache bookmark tick"),
+                name="kubepy-cacher-bookmarks",
+            )
 
     def close_watchers(self, reason: str = STOPPED) -> None:
         """End every open watch (server shutdown); the cache keeps serving."""
@@ -272,12 +272,3 @@ class Cacher:
         `bookmark_interval` seconds of the injected clock); returns how many were queued. A
         watcher with a full queue skips the bookmark instead of being closed."""
         return self._fanout.bookmark(self._clock(), self._rev, self._interval)
-
-    async def _bookmark_loop(self) -> None:
-        assert self._tick_period is not None
-        while True:
-            await asyncio.sleep(self._tick_period)
-            try:
-                self.tick()
-            except Exception:  # never let the bookmark task die silently
-                log.exception("watch cache bookmark tick failed")
