@@ -12,6 +12,27 @@ def test_rfc3339_is_utc_whatever_the_local_zone():
     assert rfc3339(tokyo) == "2026-01-02T02:12:34Z"
 
 
+def test_rfc3339_remembers_one_second_and_nothing_beyond_it():
+    from datetime import UTC, datetime
+
+    from kubepy.util.duration import rfc3339
+
+    base = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    times = [
+        base.replace(microsecond=1),
+        base.replace(microsecond=999_999),
+        base,
+        base.replace(second=8),
+        base.replace(second=6, microsecond=999_999),  # the clock went back
+        base.replace(second=8, microsecond=5),
+        datetime.max.replace(tzinfo=UTC),
+        datetime.max.replace(tzinfo=UTC),
+        base.replace(tzinfo=None),  # naive: formatted, never remembered
+    ]
+    expected = [t.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ") for t in times]
+    assert [rfc3339(t) for t in times] == expected
+
+
 def test_human_duration_matches_kubectl():
     from kubepy.util.duration import human_duration
 

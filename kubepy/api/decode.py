@@ -123,12 +123,18 @@ def _kind_checker(t: Struct, nq: Any) -> Any:
     subs: dict[str, Any] = {}
     for name, fd in t.fields.items():
         sub = _checker(fd.type, nq)
-        if sub is not None and name not in _CHANGING and isinstance(fd.type, Struct):
+        if sub is not None and name not in _CHANGING and _worth_remembering(fd.type):
             sub = _remembered_check(sub)
         subs[name] = sub
     fn = _struct_checker(subs)
     _KIND_CHECKERS[key] = (t, nq, fn)
     return fn
+
+
+def _worth_remembering(t: Type) -> bool:
+    """A top-level struct whose every field is a scalar (an Event's involvedObject and source)
+    is checked or ordered in one pass over its keys, cheaper than encoding it to look it up."""
+    return isinstance(t, Struct) and not all(isinstance(fd.type, Prim) for fd in t.fields.values())
 
 
 def _remembered_check(check: Any) -> Any:
@@ -155,20 +161,35 @@ def _remembered_check(check: Any) -> Any:
     return run
 
 
+_UNKNOWN = object()
+
+
 def _struct_checker(subs: dict[str, Any]) -> Any:
+    get = subs.get  # `subs` is filled after this is made: a struct may contain itself
+
     def check(obj: Any) -> Any:
         if type(obj) is not dict:
             raise _Bail
-        for key in list(obj):
-            if key not in subs:
+        nulls = None
+        for key, v in obj.items():
+            sub = get(key, _UNKNOWN)
+            if sub is _UNKNOWN:
                 raise _Bail
-            v = obj[key]
             if v is None:
+                if nulls is None:
+                    nulls = [key]
+                else:
+                    nulls.append(key)
+            elif sub is _is_str:  # most fields: checked here, not by a call
+                if type(v) is not str:
+                    raise _Bail
+            elif sub is not None:
+                out = sub(v)
+                if out is not v:  # a value replaced, not a key added: the loop goes on
+                    obj[key] = out
+        if nulls is not None:
+            for key in nulls:
                 del obj[key]
-                continue
-            sub = subs[key]
-            if sub is not None:
-                obj[key] = sub(v)
         return obj
 
     return check
@@ -225,8 +246,10 @@ def _scalar_checker(t: Prim, nq: Any) -> Any:
             return quantity
     elif t.ref.endswith("IntOrString"):
         ok = (str, int)
+    elif t.type == "string":
+        return _is_str
     else:
-        ok = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float)}.get(t.type, ())
+        ok = {"boolean": (bool,), "integer": (int,), "number": (int, float)}.get(t.type, ())
         if not ok:
             return None
 
@@ -236,6 +259,13 @@ def _scalar_checker(t: Prim, nq: Any) -> Any:
         return value
 
     return scalar
+
+
+def _is_str(value: Any) -> Any:
+    """The checker of every string field (one function: the struct checker knows it by name)."""
+    if type(value) is not str:
+        raise _Bail
+    return value
 
 
 def _type_err(value: Any, t: Type, owner: str, path: str) -> _TypeError:
@@ -409,7 +439,7 @@ def _kind_orderer(t: Struct) -> Any:
     encoding_plan: dict[str, tuple[int, Any]] = {}
     for k, fd in t.fields.items():
         sub = enc_sub = _orderer(fd.type)
-        if sub is not None and k != "metadata" and isinstance(fd.type, Struct):
+        if sub is not None and k != "metadata" and _worth_remembering(fd.type):
             sub, enc_sub = _remembered(sub)
         plan[k] = (_omit_mode(t, k, fd), sub)
         encoding_plan[k] = (plan[k][0], enc_sub)

@@ -348,14 +348,24 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
     return b"".join(chunks)
 
 
+#: content types as header bytes (a handful of distinct values)
+_CONTENT_TYPES: dict[str, bytes] = {}
+_NO_CACHE = (b"cache-control", b"no-cache, private")
+
+
 async def _send(send: Send, resp: Response) -> None:
-    headers = [
-        (b"content-type", resp.content_type.encode()),
-        (b"content-length", str(len(resp.body)).encode()),
-    ]
-    headers += [(k.encode(), v.encode()) for k, v in resp.headers]
-    if not any(k.lower() == "cache-control" for k, _ in resp.headers):  # Kubernetes sets it only if unset
-        headers.append((b"cache-control", b"no-cache, private"))
+    ct = _CONTENT_TYPES.get(resp.content_type)
+    if ct is None:
+        ct = resp.content_type.encode()
+        if len(_CONTENT_TYPES) < 64:
+            _CONTENT_TYPES[resp.content_type] = ct
+    headers = [(b"content-type", ct), (b"content-length", b"%d" % len(resp.body))]
+    extra = resp.headers
+    if extra:
+        headers += [(k.encode(), v.encode()) for k, v in extra]
+    # Kubernetes sets cache-control only when the handler left it unset
+    if not extra or not any(k.lower() == "cache-control" for k, _ in extra):
+        headers.append(_NO_CACHE)
     await send({"type": "http.response.start", "status": resp.status, "headers": headers})
     await send({"type": "http.response.body", "body": resp.body})
 

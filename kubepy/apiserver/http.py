@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,19 +32,27 @@ class Request:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return _media_type(self.headers.get("content-type", ""))
 
     @property
     def user_agent(self) -> str:
         return self.headers.get("user-agent", "")
 
     def wants_yaml(self) -> bool:
-        accept = self.headers.get("accept", "")
-        first = accept.split(",")[0].split(";")[0].strip()
-        return first in (YAML, "application/x-yaml", "text/yaml")
+        return _first_is_yaml(self.headers.get("accept", ""))
 
     def wants_protobuf(self) -> bool:
         return protobuf_io.wants_protobuf(self.headers.get("accept", ""))
+
+
+@lru_cache(maxsize=256)  # clients send a handful of distinct Content-Type and Accept values
+def _media_type(header: str) -> str:
+    return header.split(";")[0].strip().lower()
+
+
+@lru_cache(maxsize=256)
+def _first_is_yaml(accept: str) -> bool:
+    return accept.split(",")[0].split(";")[0].strip() in (YAML, "application/x-yaml", "text/yaml")
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def human_duration(seconds: float) -> str:
@@ -49,21 +49,27 @@ def age(obj_time: str | None, now: datetime) -> str:
     return human_duration((now - parse_time(obj_time)).total_seconds())
 
 
-#: the last second formatted, as (that second's datetime, its text): every write reads the clock
-#: and formats it, thousands of times in one second
-_last: tuple[datetime, str] = (datetime.min.replace(tzinfo=UTC), "")
+#: the last second formatted, as (that second's datetime, the next second's, its text): every
+#: write reads the clock and formats it, thousands of times in one second
+_last: tuple[datetime, datetime, str] = (
+    datetime.min.replace(tzinfo=UTC),
+    datetime.min.replace(tzinfo=UTC),
+    "",
+)
+_SECOND = timedelta(seconds=1)
+_LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=UTC)  # no second after it to bound it
 
 
 def rfc3339(t: datetime) -> str:
     """Kubernetes' wire form, always in UTC (an aware local time is converted first)."""
     global _last
+    last = _last
+    if t.tzinfo is UTC and last[0] <= t < last[1]:  # the server's clock, within the last second
+        return last[2]
     if t.tzinfo is not None and t.tzinfo is not UTC:
         t = t.astimezone(UTC)  # a zone lookup: the server's clock reads UTC to skip it
     second = t.replace(microsecond=0) if t.microsecond else t
-    last = _last
-    if second == last[0]:  # never a naive time: those are unequal to any aware one
-        return last[1]
     text = second.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if second.tzinfo is UTC:
-        _last = (second, text)
+    if second.tzinfo is UTC and second < _LAST_SECOND:
+        _last = (second, second + _SECOND, text)
     return text

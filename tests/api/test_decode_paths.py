@@ -64,3 +64,18 @@ def test_canonical_order_follows_go_field_order_and_omits_zero_values():
     assert out["spec"]["containers"] == [{"name": "c", "image": "redis:7"}]
     assert list(out["metadata"]["labels"]) == ["a", "b"]
     assert obj == before  # a new object: the input is left as it was
+
+
+def test_quick_check_drops_nulls_and_refuses_a_wrong_string_like_the_walk():
+    """Nulls beside normalized values are dropped in one pass; a number where a string belongs
+    is the walk's type error, whichever field comes first."""
+    obj = _pod(resources={"limits": {"cpu": "0.5"}}, tty=None, workingDir=None, stdin=None)
+    obj["spec"]["hostname"] = None
+    res = decode(obj, Pod, quantity.canonical)
+    assert (res.unknown, res.type_error) == ([], None)
+    c = obj["spec"]["containers"][0]
+    assert c == {"name": "c", "image": "redis:7", "resources": {"limits": {"cpu": "500m"}}}
+    assert "hostname" not in obj["spec"]
+    bad = _pod(workingDir=None, image=7)
+    res = decode(bad, Pod, quantity.canonical)
+    assert res.type_error is not None and "string" in res.type_error and ".image" in res.type_error

@@ -31,3 +31,20 @@ def test_label_sets_differing_in_one_value_are_checked_apart() -> None:
     assert validate_object_meta(ok, True, name_is_dns_subdomain) == []
     bad = {"name": "a", "namespace": "ns1", "labels": {"app": "web", "tier": "d b"}}
     assert _fields(validate_object_meta(bad, True, name_is_dns_subdomain)) == ["metadata.labels"]
+
+
+def test_annotations_owners_and_finalizers_are_checked_after_a_clean_repeat() -> None:
+    good = {"name": "a", "namespace": "ns1", "labels": {"app": "web"}}
+    assert validate_object_meta(dict(good), True, name_is_dns_subdomain) == []
+    bad = {
+        **good,
+        "annotations": {"bad key!": "v"},
+        "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "", "uid": "u"}],
+        "finalizers": ["bad finalizer!"],
+    }
+    fields = _fields(validate_object_meta(bad, True, name_is_dns_subdomain))
+    assert fields == ["metadata.annotations", "metadata.ownerReferences[0].name", "metadata.finalizers[0]"]
+    assert _fields(validate_object_meta({"name": "a"}, False, name_is_dns_subdomain)) == []
+    assert _fields(validate_object_meta({"name": "a", "namespace": "x"}, False, name_is_dns_subdomain)) == [
+        "metadata.namespace"
+    ]

@@ -7,6 +7,7 @@ events.k8s.io/v1 live in events_v1.py and share the helpers here.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from kubepy.api.errors import FieldError, invalid, required
@@ -69,7 +70,8 @@ def validate_legacy(
 ) -> list[FieldError]:
     """legacyValidateEvent, on the core/v1 shape of an event of namespace `namespace`."""
     errs: list[FieldError] = []
-    inv_ns = get(ev, "involvedObject", "namespace") or ""
+    inv = ev.get("involvedObject")
+    inv_ns = (inv.get("namespace") if isinstance(inv, dict) else None) or ""
     if not ev.get("eventTime"):
         if not inv_ns:
             if namespace not in ("", "default"):
@@ -95,8 +97,14 @@ def validate_legacy(
                 errs.append(invalid(name, "", f"can have at most {limit} characters"))
         if len(ev.get("message") or "") > NOTE_MAX:
             errs.append(invalid("message", "", f"can have at most {NOTE_MAX} characters"))
-    errs += [invalid("namespace", namespace, m) for m in is_dns1123_subdomain(namespace)]
+    errs += [invalid("namespace", namespace, m) for m in _subdomain_errors(namespace)]
     return errs
+
+
+@lru_cache(maxsize=1024)
+def _subdomain_errors(namespace: str) -> tuple[str, ...]:
+    """is_dns1123_subdomain, remembered: every event of a namespace asks about the same name."""
+    return tuple(is_dns1123_subdomain(namespace))
 
 
 def _namespace(ev: Obj, ctx: Context) -> str:

@@ -60,6 +60,24 @@ def pod_qos_class(pod: Obj) -> str:
     """Guaranteed, Burstable or BestEffort, computed from cpu/memory requests and limits of all
     app and init containers as the kubelet and the apiserver do (qos.ComputePodQOS)."""
     spec = pod.get("spec") or {}
+    if type(spec) is dict and not _any_resources(spec):
+        return "BestEffort"  # most pods: nothing requested, nothing limited, nothing to add up
+    return _qos_from_resources(spec)
+
+
+def _any_resources(spec: Obj) -> bool:
+    """Whether a container may request or limit anything (True for anything unusual)."""
+    for key in ("containers", "initContainers"):
+        for c in spec.get(key) or ():
+            if type(c) is not dict:
+                return True
+            res = c.get("resources")
+            if res and (type(res) is not dict or res.get("requests") or res.get("limits")):
+                return True
+    return False
+
+
+def _qos_from_resources(spec: Any) -> str:
     requests: dict[str, Any] = {}
     limits: dict[str, Any] = {}
     guaranteed = True

@@ -97,22 +97,29 @@ def _known_valid(key: Any, check: Callable[[], list[Any]]) -> list[Any]:
 
 
 def validate_object_meta(meta: dict[str, Any], namespaced: bool, name_rule: NameRule) -> list[FieldError]:
-    """ValidateObjectMeta: name or generateName, namespace scope, labels, annotations, owners."""
+    """ValidateObjectMeta: name or generateName, namespace scope, labels, annotations, owners.
+
+    Every create comes here: what was valid before is looked up in place (no closure, no list
+    built), and absent annotations, owners and finalizers cost nothing."""
     errs: list[FieldError] = []
     name = meta.get("name", "")
     gen = meta.get("generateName", "")
     if gen:
-        msgs = _known_valid((name_rule, gen), lambda: name_rule(gen, True))
-        errs += [fe.invalid("metadata.generateName", gen, m) for m in msgs]
+        key: Any = (name_rule, gen)
+        if type(gen) is not str or key not in _VALID:
+            msgs = _known_valid(key, lambda: name_rule(gen, True))
+            errs += [fe.invalid("metadata.generateName", gen, m) for m in msgs]
     if not name:
         errs.append(fe.required("metadata.name", "name or generateName is required"))
     else:
-        errs += [fe.invalid("metadata.name", name, m) for m in name_rule(name, False)]
+        msgs = name_rule(name, False)
+        if msgs:
+            errs += [fe.invalid("metadata.name", name, m) for m in msgs]
     ns = meta.get("namespace", "")
     if namespaced:
         if not ns:
             errs.append(fe.required("metadata.namespace", ""))
-        else:
+        elif type(ns) is not str or ("ns", ns) not in _VALID:
             msgs = _known_valid(("ns", ns), lambda: is_dns1123_label(ns))
             errs += [fe.invalid("metadata.namespace", ns, m) for m in msgs]
     elif ns:
@@ -124,11 +131,17 @@ def validate_object_meta(meta: dict[str, Any], namespaced: bool, name_rule: Name
     labels = meta.get("labels")
     if type(labels) is dict and labels:
         errs += _known_valid(("labels", *labels.items()), lambda: validate_labels(labels, "metadata.labels"))
-    else:
+    elif labels:
         errs += validate_labels(labels, "metadata.labels")
-    errs += validate_annotations(meta.get("annotations"), "metadata.annotations")
-    errs += validate_owner_references(meta.get("ownerReferences"), "metadata.ownerReferences")
-    errs += validate_finalizers(meta.get("finalizers"), "metadata.finalizers")
+    annotations = meta.get("annotations")
+    if annotations:
+        errs += validate_annotations(annotations, "metadata.annotations")
+    refs = meta.get("ownerReferences")
+    if refs:
+        errs += validate_owner_references(refs, "metadata.ownerReferences")
+    finalizers = meta.get("finalizers")
+    if finalizers:
+        errs += validate_finalizers(finalizers, "metadata.finalizers")
     return errs
 
 

@@ -16,10 +16,10 @@ DEFAULT_SECONDS = 300
 
 def _tolerates(tolerations: list[Any], key: str) -> bool:
     """A toleration with this key (or no key) and NoExecute (or no effect) already covers it."""
-    return any(
-        isinstance(t, dict) and t.get("key", "") in (key, "") and t.get("effect", "") in (NO_EXECUTE, "")
-        for t in tolerations
-    )
+    for t in tolerations:  # a loop, not any(generator): asked twice for every pod created
+        if isinstance(t, dict) and t.get("key", "") in (key, "") and t.get("effect", "") in (NO_EXECUTE, ""):
+            return True
+    return False
 
 
 def missing_tolerations(tolerations: list[Any], seconds: dict[str, int]) -> list[Obj]:
@@ -27,7 +27,7 @@ def missing_tolerations(tolerations: list[Any], seconds: dict[str, int]) -> list
     return [
         {"key": key, "operator": "Exists", "effect": NO_EXECUTE, "tolerationSeconds": secs}
         for key, secs in seconds.items()
-        if not _tolerates(tolerations, key)
+        if not (tolerations and _tolerates(tolerations, key))
     ]
 
 

@@ -167,6 +167,30 @@ def test_qos_class(resources, qos):
     assert pod_qos_class(obj) == qos
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"containers": [{"name": "c"}]},
+        {"containers": [{"name": "c", "resources": {}}], "initContainers": [{"name": "i"}]},
+        {"containers": [{"name": "c", "resources": {"requests": {}, "limits": {}}}]},
+        {"containers": [None, {"name": "c"}]},
+        {"containers": [{"name": "c", "resources": {"requests": {"cpu": "0"}}}]},
+        {"containers": [{"name": "c", "resources": {"requests": {"storage": "1Gi"}}}]},
+        {
+            "containers": [{"name": "c"}],
+            "initContainers": [{"name": "i", "resources": {"limits": {"cpu": "1"}}}],
+        },
+        {"containers": [{"name": "c", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]},
+        {},
+    ],
+)
+def test_qos_class_without_resources_takes_no_sum_and_agrees_with_it(spec):
+    """The BestEffort shortcut (nothing requested or limited) gives what adding up gives."""
+    from kubepy.api.resources.core_pod import _qos_from_resources
+
+    assert pod_qos_class({"spec": copy.deepcopy(spec)}) == _qos_from_resources(spec)
+
+
 # ---- validation ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("spec_patch", "message"),
