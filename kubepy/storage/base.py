@@ -236,8 +236,9 @@ class LogEngine(ABC):
                 fn(events)
             except Exception:
                 log.exception("storage listener %r failed", fn)
-        for w in self._watchers:
-            w.offer(events)
+        if self._watchers:  # iterating a WeakSet costs a guard even when it is empty (the usual case)
+            for w in self._watchers:
+                w.offer(events)
 
     def watch(self, prefix: str, revision: int) -> AsyncIterator[Event]:
         if revision < 0:

@@ -79,6 +79,50 @@ def _interned(m: dict[str, Any]) -> dict[str, str]:
     }
 
 
+#: labels_in's answer when the text is not laid out as it reads it: decode the whole object
+_UNKNOWN: Any = object()
+_METADATA_OPEN = b'"metadata":{'
+_LABELS_KEY = b'"labels":{'
+
+
+def labels_in(value: bytes) -> Any:
+    """metadata.labels of the JSON object `value` (None when it has none), found in the bytes
+    without decoding the rest; `_UNKNOWN` when the text does not show it plainly, for the caller
+    to decode it all. Plainly means, for compact JSON without escapes before the labels end: the
+    text up to `"labels":{` holds two braces, the object's and metadata's, and no other bracket,
+    so every member before it is a scalar and the key is metadata's own (quotes then pair up as
+    strings: an even count puts the key outside any string). The labels object is decoded by
+    orjson, so what it answers is what the full decode would."""
+    i = value.find(_LABELS_KEY)
+    if i == -1:
+        # no such key spelled out; without escapes it cannot be spelled otherwise
+        return None if b'"labels"' not in value and b"\\" not in value else _UNKNOWN
+    head = value[:i]
+    m = head.find(_METADATA_OPEN)
+    if (
+        m == -1
+        or value[:1] != b"{"
+        or head.count(b"{") != 2
+        or head.find(b"{", 1) != m + 11
+        or b"}" in head
+        or b"[" in head
+        or b"\\" in head
+        or head.count(b'"') % 2
+        or head[-1:] not in (b"{", b",")
+    ):
+        return _UNKNOWN
+    start = i + 9
+    end = value.find(b"}", start) + 1
+    body = value[start:end]
+    if not end or b"{" in body[1:] or b"[" in body or b"\\" in body or body.count(b'"') % 2:
+        return _UNKNOWN
+    try:
+        labels = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _UNKNOWN
+    return labels
+
+
 class _Recent:
     """The last `size` objects given a decoded dict; older ones drop it (FIFO). A decoded pod
     weighs ~10x its JSON, so it is kept only while it is likely to be used again soon (the
@@ -139,9 +183,13 @@ class CachedObject:
         labels = self._labels
         if labels is None:
             o = self._obj
-            if o is None:  # not kept for this: a label selector reads every object once
-                o = orjson.loads(self.value)
-            labels = self._labels = _interned((o.get("metadata") or {}).get("labels") or {})
+            if o is not None:
+                found = (o.get("metadata") or {}).get("labels")
+            else:  # not kept for this: a label selector reads every object once
+                found = labels_in(self.value)
+                if found is _UNKNOWN:
+                    found = (orjson.loads(self.value).get("metadata") or {}).get("labels")
+            labels = self._labels = _interned(found or {})
         return labels
 
     def fields(self, fields_of: FieldsOf) -> FieldSet:

@@ -199,6 +199,28 @@ async def test_finalizers_keep_object_until_cleared(client, clock):
     assert created["metadata"]["uid"] == held["metadata"]["uid"]
 
 
+async def test_a_patch_clearing_the_last_finalizer_finishes_the_deletion(client):
+    """The update that leaves a deleting object without finalizers deletes it, whichever write
+    path it takes; one that keeps a finalizer (or changes nothing) leaves it deleting."""
+    body = configmap()
+    body["metadata"]["finalizers"] = ["example.com/a", "example.com/b"]
+    await client.post(CM, json=body)
+    await client.delete(f"{CM}/cm1")
+    merge = {"Content-Type": "application/merge-patch+json"}
+    r = await client.patch(f"{CM}/cm1", content=b'{"data":{"k":"v2"}}', headers=merge)
+    assert r.status_code == 200 and r.json()["metadata"]["deletionTimestamp"]
+    r = await client.patch(f"{CM}/cm1", content=b'{"data":{"k":"v2"}}', headers=merge)  # no-op
+    assert r.status_code == 200
+    r = await client.patch(
+        f"{CM}/cm1", content=b'{"metadata":{"finalizers":["example.com/b"]}}', headers=merge
+    )
+    assert r.status_code == 200 and r.json()["metadata"]["finalizers"] == ["example.com/b"]
+    assert (await client.get(f"{CM}/cm1")).status_code == 200
+    r = await client.patch(f"{CM}/cm1", content=b'{"metadata":{"finalizers":null}}', headers=merge)
+    assert r.status_code == 200
+    assert (await client.get(f"{CM}/cm1")).status_code == 404
+
+
 async def test_no_new_finalizers_while_deleting(client):
     body = configmap()
     body["metadata"]["finalizers"] = ["example.com/hold"]

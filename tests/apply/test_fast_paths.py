@@ -430,3 +430,34 @@ def test_shape_key_keeps_list_members_apart() -> None:
     assert sa == created_fields(a, node, reset) - mgr.STRIPPED
     assert sb == created_fields(b, node, reset) - mgr.STRIPPED
     assert sa != sb
+
+
+_SHAPE_SCALARS = st.one_of(st.none(), st.booleans(), st.sampled_from([0, 1, 1.0, 2.5, "", "a", 2**70]))
+_SHAPE_VALUES = st.recursive(
+    _SHAPE_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=2), st.dictionaries(st.sampled_from("abm"), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abm"), _SHAPE_VALUES, max_size=3),
+    st.dictionaries(st.sampled_from("abm"), _SHAPE_VALUES, max_size=3),
+    st.sampled_from([frozenset(), frozenset("m")]),
+)
+@example({"a": 1, "b": None}, {"a": "x", "b": None}, frozenset())
+@example({"a": [1]}, {"a": [True]}, frozenset())
+@example({"a": {}}, {"a": []}, frozenset())
+@example({"a": 1, "b": 2}, {"b": 2, "a": 1}, frozenset())
+@example({"m": [1], "a": 0}, {"m": [2], "a": 0}, frozenset("m"))
+def test_shape_key_tells_skeletons_apart_exactly(a: dict, b: dict, drop: frozenset) -> None:
+    """Two objects share a shape key exactly when their skeletons (whose JSON keyed the created
+    set before) are equal; no key where the JSON would have none."""
+    ka, kb = mgr.shape_key(a, drop), mgr.shape_key(b, drop)
+    ja, jb = (mgr.json_key(mgr.skeleton(x, drop)) for x in (a, b))
+    assert (ka is None) == (ja is None) and (kb is None) == (jb is None)
+    if ka is not None and kb is not None:
+        assert (ka == kb) == (ja == jb)

@@ -530,3 +530,18 @@ def test_nulls_inside_a_replacing_list_are_where_smp_and_merge_patch_differ() ->
     doc, patch = {"a": [1]}, {"a": [{"b": None}]}
     assert apply_strategic_merge_patch(doc, patch, FLAT) == {"a": [{"b": None}]}
     assert apply_merge_patch(doc, patch) == {"a": [{}]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_maps, json_maps)
+def test_merge_patch_into_a_copy_of_its_own_gives_the_same_object(
+    doc: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    """own=True merges into the document handed over (the PATCH handler's fresh copy) and
+    answers what merging into a copy does; the patch is left as it was."""
+    want = apply_merge_patch(doc, patch)
+    kept = copy.deepcopy(patch)
+    mine = copy.deepcopy(doc)
+    got = apply_merge_patch(mine, patch, own=True)
+    assert got == want and got is mine
+    assert patch == kept

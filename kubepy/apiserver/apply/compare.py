@@ -203,21 +203,7 @@ def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Pat
         _leaf(lhs, rhs, path, acc)  # empty or null on both sides (a filled struct is not empty)
         return
     if container is dict:
-        keys = {**(lv or {}), **(rv or {})}
-        if plan:
-            keys.update(dict.fromkeys(plan))
-        for k in keys:
-            lc = _view_child(lv, k, plan)
-            rc = _view_child(rv, k, plan)
-            if lc is MISSING and rc is MISSING:
-                continue
-            sub = child(node, k)
-            if lc is not MISSING and rc is not MISSING:
-                if sub.kind == LEAF and _same_scalar(lc, rc):
-                    continue  # most of a write's leaves: nothing to record, no call to make
-                if _same_json(lc, rc):
-                    continue  # an untouched subtree: equal views compare to no change
-            _cmp_view(lc, rc, sub, path + (field_pe(k),), acc)
+        _cmp_view_members(lv, rv, node, plan, path, acc)
     else:
         _cmp_view_items(lv or [], rv or [], node, path, acc)
     if lhs is MISSING:
@@ -226,12 +212,42 @@ def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Pat
         acc["removed"].add(path)
 
 
-_SCALARS = (str, int, float, type(None))
-
-
-def _same_scalar(a: Any, b: Any) -> bool:
-    """json_equal's answer for two scalars of one type (bool is not in _SCALARS: True == 1)."""
-    return type(a) is type(b) and type(a) in _SCALARS and a == b
+def _cmp_view_members(
+    lv: dict | None,
+    rv: dict | None,
+    node: Node,
+    plan: dict[str, Node | None] | None,
+    path: Path,
+    acc: dict[str, set[Path]],
+) -> None:
+    """_cmp_view's walk over the members of two dicts (a struct's or a map's): each key of the Go
+    views (the value, the zero a struct's field is filled with, or MISSING), skipping equal ones
+    without a call. It runs once per key of every object a write touches."""
+    info = _created._info(node)
+    children, other = info.children, info.other
+    keys = {**(lv or {}), **(rv or {})}
+    if plan:
+        keys.update(dict.fromkeys(plan))
+    for k in keys:
+        lc = MISSING if lv is None else lv.get(k, MISSING)
+        rc = MISSING if rv is None else rv.get(k, MISSING)
+        if plan and k in plan:  # a struct's zero-filled field: {} (filled in turn) or a null list
+            if lc is MISSING and lv is not None:
+                lc = None if plan[k] is None else {}
+            if rc is MISSING and rv is not None:
+                rc = None if plan[k] is None else {}
+        if lc is MISSING:
+            if rc is MISSING:
+                continue
+        elif rc is not MISSING:
+            t = type(lc)
+            if t is type(rc):
+                if t is str or t is int or t is float or lc is None:  # not bool: True == 1
+                    if lc == rc:  # most of a write's leaves: nothing to record, no call to make
+                        continue
+                elif (t is dict or t is list) and _same_json(lc, rc):
+                    continue  # an untouched subtree: equal views compare to no change
+        _cmp_view(lc, rc, children.get(k, other), path + ("f:" + k,), acc)
 
 
 def _same_json(a: Any, b: Any) -> bool:
@@ -243,16 +259,6 @@ def _same_json(a: Any, b: Any) -> bool:
         return orjson.dumps(a) == orjson.dumps(b)
     except TypeError:  # integers beyond 64 bits: walk them
         return False
-
-
-def _view_child(v: dict | None, k: str, plan: dict[str, Node | None] | None) -> Any:
-    """Key `k` of a struct's Go view: the value, the zero it is filled with, or MISSING."""
-    if v is None:
-        return MISSING
-    c = v.get(k, MISSING)
-    if c is MISSING and plan and k in plan:
-        return None if plan[k] is None else {}  # {} is filled in turn when compared
-    return c
 
 
 def _view_index(items: list, node: Node) -> dict[str, list]:

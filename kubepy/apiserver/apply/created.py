@@ -114,8 +114,16 @@ def _children_added(v: Any, info: _Info, path: Path, rt: Trie | None, out: set[P
         if not v and not plan:
             return False
         children, other = info.children, info.other
-        for k, x in v.items():
-            _added_child(k, x, children.get(k, other), path, rt, out)
+        if rt is None:  # no reset field below: `added` inlined, leaves without a call
+            for k, x in v.items():
+                p = path + ("f:" + k,)
+                node = children.get(k, other)
+                if node.kind != LEAF:
+                    _children_added(x, _info(node), p, None, out)
+                out.add(p)
+        else:
+            for k, x in v.items():
+                _added_child(k, x, children.get(k, other), path, rt, out)
         for k, sub in plan.items():
             if k not in v:
                 _added_child(k, {} if sub is not None else None, children[k], path, rt, out)

@@ -28,7 +28,7 @@ def go_json(value: Any, *, sort_keys: bool = True) -> str:
         s = orjson.dumps(value, option=opt).decode()
     except TypeError:  # integers beyond 64 bits
         s = json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False)
-    if any(c in s for c in "<>&\u2028\u2029"):
+    if "<" in s or ">" in s or "&" in s or (not s.isascii() and ("\u2028" in s or "\u2029" in s)):
         s = (
             s.replace("<", "\\u003c")
             .replace(">", "\\u003e")

@@ -41,7 +41,20 @@ class Managed:
 
 
 def identity(manager: str, operation: str, api_version: str, subresource: str = "") -> str:
-    """BuildManagerIdentifier: Go's json.Marshal of the entry's identifying fields."""
+    """BuildManagerIdentifier: Go's json.Marshal of the entry's identifying fields; remembered
+    for strings (every update asks for its writer's, and writers are few), built afresh for
+    whatever else a client's entry holds."""
+    if type(manager) is type(operation) is type(api_version) is type(subresource) is str:
+        return _identity(manager, operation, api_version, subresource)
+    return _build_identity(manager, operation, api_version, subresource)
+
+
+@lru_cache(maxsize=4096)
+def _identity(manager: str, operation: str, api_version: str, subresource: str) -> str:
+    return _build_identity(manager, operation, api_version, subresource)
+
+
+def _build_identity(manager: str, operation: str, api_version: str, subresource: str) -> str:
     d: dict[str, str] = {}
     if manager:
         d["manager"] = manager

@@ -155,7 +155,7 @@ def _credit_update(
 #: Metadata never owned (STRIPPED) and different in every object: left out of a create's shape key.
 _VOLATILE = frozenset(("name", "uid", "creationTimestamp", "resourceVersion", "generation", "selfLink"))
 #: per kind (its node), so that kinds whose objects never repeat evict no Pod's shape
-_SHAPES: dict[Node, dict[tuple[FieldSet, bytes], FieldSet]] = {}
+_SHAPES: dict[Node, dict[tuple[FieldSet, Any], FieldSet]] = {}
 _SHAPES_MAX = 256
 _METADATA = frozenset(("metadata",))
 
@@ -179,22 +179,60 @@ def skeleton(d: dict, drop: frozenset = frozenset()) -> dict:
     return out
 
 
+_NO_KEYS: frozenset = frozenset()
+
+
+def shape_key(d: dict, drop: frozenset = _NO_KEYS) -> tuple | None:
+    """A hashable key equal for two dicts exactly when their skeletons (`skeleton(d, drop)`) are
+    equal, built without building the skeleton: the keys in order, then each value that is not a
+    scalar with its key (a dict's own shape key, None, or a list's JSON). None when a list has
+    no exact JSON (json_key)."""
+    keys = tuple(d) if not drop else tuple(k for k in d if k not in drop)
+    out: list = [keys]
+    for k, x in d.items():
+        t = type(x)
+        if t is str or t is int or t is bool or t is float:
+            continue
+        if k in drop:
+            continue
+        if t is dict:
+            sub = shape_key(x)
+            if sub is None:
+                return None
+            out.append((k, sub))
+        elif x is None:
+            out.append((k, None))
+        elif t is list:
+            raw = json_key(x)
+            if raw is None:
+                return None
+            out.append((k, raw))
+        elif isinstance(x, dict | list):  # subclasses: as the skeleton sees them
+            return None
+    return tuple(out)
+
+
 def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:
     """created_fields(obj) - STRIPPED, remembered per skeleton (see `skeleton`) of the object
-    without the metadata no one owns, whose JSON keys the set exactly."""
+    without the metadata no one owns, told apart by `shape_key`."""
     meta = obj.get("metadata")
     if isinstance(meta, dict):
-        shape = skeleton(obj, _METADATA)
-        shape["metadata"] = skeleton(meta, _VOLATILE)
+        mk = shape_key(meta, _VOLATILE)
+        ok = shape_key(obj, _METADATA)
+        raw = None if mk is None or ok is None else (ok, mk)
     else:
-        shape = skeleton(obj)
-    raw = json_key(shape)
+        raw = shape_key(obj)
     if raw is None:  # no exact key: walk it
         return created_fields(obj, node, reset) - STRIPPED
     key = (reset, raw)
     shapes = _SHAPES.setdefault(node, {})
     fs = shapes.get(key)
     if fs is None:
+        if isinstance(meta, dict):
+            shape = skeleton(obj, _METADATA)
+            shape["metadata"] = skeleton(meta, _VOLATILE)
+        else:
+            shape = skeleton(obj)
         # the volatile fields only add their own paths, all of them STRIPPED
         fs = created_fields(shape, node, reset) - STRIPPED
         put_bounded(shapes, key, fs, _SHAPES_MAX)

@@ -70,7 +70,10 @@ def _settle(
         if m == workflow:
             continue
         owned = managed.fields[m]
-        left = owned.fields - conflicts.get(m, EMPTY) - cmp.removed
+        lost = conflicts.get(m, EMPTY)
+        if not lost and owned.fields and owned.fields.isdisjoint(cmp.removed):
+            continue  # loses nothing: the entry stays as it is (its set is not copied)
+        left = owned.fields - lost - cmp.removed
         if left:
             managed.fields[m] = Owned(left, owned.api_version, owned.applied)
         else:

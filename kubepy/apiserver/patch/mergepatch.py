@@ -13,9 +13,10 @@ from kubepy.apiserver.patch.errors import bad_request, failure
 from kubepy.apiserver.patch.golang import copy_tree
 
 
-def apply_merge_patch(doc: Any, patch: Any) -> Any:
+def apply_merge_patch(doc: Any, patch: Any, *, own: bool = False) -> Any:
     """Apply a decoded merge patch to `doc`; neither input is modified. Only `doc` is copied
-    whole; what the patch brings is copied (and pruned) as it is put in."""
+    whole (unless `own`: the caller hands over a copy of its own, merged into as it is); what
+    the patch brings is copied (and pruned) as it is put in."""
     if doc is None:
         raise failure("Invalid JSON Document")
     if isinstance(patch, list):
@@ -24,7 +25,7 @@ def apply_merge_patch(doc: Any, patch: Any) -> Any:
         raise bad_request("Invalid JSON Patch")
     if not isinstance(doc, dict):
         return _pruned_copy(patch)
-    return _merge_into(copy_tree(doc), patch)
+    return _merge_into(doc if own else copy_tree(doc), patch)
 
 
 def _merge_into(doc: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,9 @@ def fill_update(meta: Obj, old: Obj) -> None:
     meta.pop("selfLink", None)
 
 
+_ABSENT = object()
+
+
 def spec_changed(new: Obj, old: Obj) -> bool:
     """Anything outside metadata and status differs: the desired state changed."""
     keys = (set(new) | set(old)) - {"metadata", "status", "apiVersion", "kind"}
@@ -96,7 +99,12 @@ def spec_changed(new: Obj, old: Obj) -> bool:
 
 
 def semantically_equal(a: Obj, b: Obj) -> bool:
-    """Equal apart from resourceVersion and managedFields timestamps (a no-op write)."""
+    """Equal apart from resourceVersion and managedFields timestamps (a no-op write). Most writes
+    change status or spec: an unequal one answers at once, before metadata is copied to compare."""
+    for k in ("status", "spec"):
+        x, y = a.get(k, _ABSENT), b.get(k, _ABSENT)
+        if x is not y and x != y:  # as the dict comparison below would find them
+            return False
 
     def strip(o: Obj) -> Obj:
         m = dict(o.get("metadata") or {})

@@ -401,6 +401,7 @@ class Store:
             res.warnings[:0] = warnings
             return res
         rollbacks: list[Callable[[], None]] = []
+        written: list[Obj] = []  # what the last attempt handed storage to write
 
         def try_update(stored: Obj) -> Obj:
             for rb in rollbacks:
@@ -412,7 +413,8 @@ class Store:
             out = self._prepare_update(
                 new, old, ns, name, opts, manager, subresource, warnings, apply, rollbacks
             )
-            return stored if out is old else self._stored(out)  # an unchanged object writes nothing
+            written[:] = [stored if out is old else self._stored(out)]
+            return written[0]  # an unchanged object writes nothing
 
         if opts.dry_run:
             new = try_update(json_copy(current.obj))
@@ -432,8 +434,10 @@ class Store:
             for rb in rollbacks:
                 rb()
             raise
-        after = rec.obj()
-        if self._should_delete_during_update(after):
+        # the stored object is what the last attempt wrote (or left): only one being deleted is
+        # read back from its bytes, for the check that may finish the deletion
+        after = written[-1] if written else rec.obj()
+        if _deleting(after) and self._should_delete_during_update(after := rec.obj()):
             try:
                 rec = await self._storage(
                     "delete", self.env.storage.delete(key, Preconditions(resource_version=str(rec.revision)))
@@ -659,6 +663,11 @@ class Store:
                 raise
             out.append(raw if body.startswith(b'{"kind":"Status"') else body)
         return ListPage(out, self.env.cache.revision())
+
+
+def _deleting(obj: Obj) -> bool:
+    meta = obj.get("metadata")
+    return isinstance(meta, dict) and bool(meta.get("deletionTimestamp"))
 
 
 def _dumps(obj: Obj) -> bytes:
