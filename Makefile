@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kubepy-installed
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # what changes the installed package: metadata and the compiled twins
-BUILD_INPUTS := setup.py pyproject.toml $(wildcard kubepy/_fast/*.py kubepy/_fast/*.pxd)
+BUILD_INPUTS := setup.py pyproject.toml $(wildcard kubepy/_fast/*.py kubepy/_fast/*.pxd kubepy/_fast/*.pyx)
 
 .PHONY: run test lint bench load install clean
 

@@ -1,4 +1,5 @@
-"""Build kubepy: the package plus every `kubepy/_fast/*_c.py` compiled by Cython.
+"""Build kubepy: the package plus every `kubepy/_fast/*_c.py` compiled by Cython, and the LMDB
+binding `kubepy/_fast/lmdb_c.pyx` linked against the system liblmdb (Debian: liblmdb-dev).
 
 A compile error fails the build; there is no silent fallback. `KUBEPY_NO_EXTENSIONS=1` builds no
 extension at all (and removes in-place leftovers of an earlier build), so the twins run.
@@ -25,6 +26,10 @@ def compiled_sources() -> list[str]:
     return sorted(str(p.relative_to(HERE)) for p in FAST.glob("*_c.py"))
 
 
+#: Extensions written in Cython alone (their twin is a library), with the C libraries they link.
+BINDINGS = {"lmdb_c": ["lmdb"]}
+
+
 def remove_inplace_builds() -> None:
     """Drop extensions and the marker that an earlier in-place build left next to the sources."""
     for path in FAST.glob("*_c.*"):
@@ -38,9 +43,14 @@ def extensions() -> list:
         remove_inplace_builds()
         return []
     from Cython.Build import cythonize
+    from setuptools import Extension
 
+    bindings = [
+        Extension(f"kubepy._fast.{name}", [f"kubepy/_fast/{name}.pyx"], libraries=libs)
+        for name, libs in BINDINGS.items()
+    ]
     return cythonize(
-        compiled_sources(),
+        [*compiled_sources(), *bindings],
         language_level=3,
         compiler_directives={"annotation_typing": False},
         quiet=True,

@@ -22,10 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import lmdb
-
+from kubepy._fast import lmdb
 from kubepy.storage.base import LogEngine, View
-from kubepy.storage.group_commit import GroupCommitter
+from kubepy.storage.group_commit import GroupCommitter, while_waiting
 from kubepy.storage.interface import Record, StorageError
 from kubepy.storage.lmdb_files import open_store
 from kubepy.storage.lmdb_format import (
@@ -64,7 +63,7 @@ class _View:
         self.txn, self.kv, self.log, self.meta = txn, kv, log, meta
 
     # read on first use: a point read (every guaranteed_update starts with one) needs neither,
-    # and each is an LMDB call that gives up the GIL to the writer thread
+    # and each is an LMDB call (under py-lmdb, one that gives up the GIL to the writer thread)
     @functools.cached_property
     def revision(self) -> int:
         return int.from_bytes(self.txn.get(META_REVISION, db=self.meta), "big")
@@ -121,7 +120,8 @@ class _Txn:
     """`ops.Txn` over one LMDB write transaction (opened with buffers=True: a value read is not
     copied, only its header is looked at). Log entries are buffered and written by `flush` in
     one call: every py-lmdb call gives up the GIL, and taking it back from a busy event loop is
-    what a writer thread mostly waits for."""
+    what a writer thread mostly waited for (the `lmdb_c` binding keeps the GIL for these calls
+    and gives it up for the commit only)."""
 
     def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any) -> None:
         self.txn, self.kv, self.log = txn, kv, log
@@ -262,7 +262,8 @@ class LmdbStorage(LogEngine):
             tx.flush()
             txn.put(META_REVISION, encode_u64(rev), db=self._meta)
             txn.put(META_COMPACTED, encode_u64(compacted), db=self._meta)
-            txn.commit()
+            with while_waiting():  # the fsync: the GIL is given up, and wanted back promptly
+                txn.commit()
         except BaseException:
             txn.abort()
             raise
@@ -291,9 +292,16 @@ class LmdbStorage(LogEngine):
         return compacted, True
 
     def _on_committed(self, results: list[Any]) -> None:
-        """In the loop, before any writer of the batch is answered."""
-        self._revision, self._compacted = self._w_revision, self._w_compacted
-        self._publish([r.event for r in results if isinstance(r, LogEntry)])
+        """In the loop, before any writer of the batch is answered. The revisions come from the
+        batch's own results: the writer thread may already be a batch further."""
+        events = [r.event for r in results if isinstance(r, LogEntry)]
+        if events:
+            self._revision = events[-1].revision
+        for r in reversed(results):
+            if isinstance(r, tuple):  # a compaction's (compacted revision, more to drop)
+                self._compacted = r[0]
+                break
+        self._publish(events)
 
     async def close(self) -> None:
         """Finish queued writes, end watches, stop compaction, close the files."""

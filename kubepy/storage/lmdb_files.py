@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import lmdb
 import orjson
 
+from kubepy._fast import lmdb
 from kubepy.storage.interface import CorruptStore
 from kubepy.storage.lmdb_format import (
     DB_KV,
@@ -52,8 +52,10 @@ class Opened:
     loaded: Loaded | None = None  # what the check read, when asked to keep it (open_store)
 
 
-#: What LMDB raises for a file whose content it cannot trust.
-_DAMAGE = (lmdb.InvalidError, lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.VersionMismatchError)
+def _damage() -> tuple[type[Exception], ...]:
+    """What LMDB raises for a file whose content it cannot trust (looked up when needed: the
+    tests run this module over both bindings)."""
+    return (lmdb.InvalidError, lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.VersionMismatchError)
 
 
 class StoreInUse(RuntimeError):
@@ -104,7 +106,7 @@ def _open(
             readahead=False,
             lock=True,
         )
-    except _DAMAGE as exc:  # other errors (permissions, no space) are not about the data
+    except _damage() as exc:  # other errors (permissions, no space) are not about the data
         raise CorruptStore(f"{data}: not a readable LMDB file: {exc}") from exc
     try:
         env.reader_check()  # forget read slots left by a killed process

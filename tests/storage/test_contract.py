@@ -11,6 +11,7 @@ import pytest
 
 from kubepy.storage.lmdb_engine import LmdbStorage
 from kubepy.storage.memory import MemoryStorage
+from tests.storage import lmdb_bindings
 from tests.storage.contract import NewStore, StorageContract
 from tests.storage.fakes import FakeClock, pod
 
@@ -32,6 +33,11 @@ class TestMemoryStorage(StorageContract):
 
 
 class TestLmdbStorage(StorageContract):
+    @pytest.fixture(autouse=True, params=lmdb_bindings.NAMES)
+    def binding(self, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Every contract test over both LMDB bindings."""
+        lmdb_bindings.use(monkeypatch, request.param)
+
     @pytest.fixture
     async def new_store(self, tmp_path: Path) -> AsyncIterator[NewStore]:
         self.clock = FakeClock()

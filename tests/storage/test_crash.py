@@ -13,16 +13,22 @@ from pathlib import Path
 import pytest
 
 from kubepy.storage.lmdb_engine import LmdbStorage
+from tests.storage import lmdb_bindings
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def run_and_kill(path: Path, seconds: float) -> list[str]:
-    """Start the writer, let it write for `seconds` after it is ready, SIGKILL it; its acks."""
+def run_and_kill(path: Path, seconds: float, binding: str) -> list[str]:
+    """Start the writer (on LMDB `binding`), let it write for `seconds` after it is ready, SIGKILL
+    it; its acks."""
+    env = {k: v for k, v in os.environ.items() if k != "KUBEPY_NO_EXTENSIONS"}
+    if binding == "py":
+        env["KUBEPY_NO_EXTENSIONS"] = "1"  # the facade then takes py-lmdb
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.storage.crash_writer", str(path), "32"],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -50,8 +56,12 @@ def run_and_kill(path: Path, seconds: float) -> list[str]:
     return [ln.decode() for ln in lines if ln.endswith(b"\n") and ln != b"ready\n"]
 
 
-async def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
-    acks = run_and_kill(tmp_path / "db", 2.0)
+@pytest.mark.parametrize("binding", lmdb_bindings.NAMES)
+async def test_acknowledged_writes_survive_sigkill(
+    tmp_path: Path, binding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lmdb_bindings.use(monkeypatch, binding)  # the check reads with the binding that wrote
+    acks = run_and_kill(tmp_path / "db", 2.0, binding)
     acked: dict[str, int] = {}
     for line in acks:
         op, key, rev = line.split()

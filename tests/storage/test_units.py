@@ -4,18 +4,22 @@ the group committer on its own."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubepy.storage import codec
+from kubepy.storage import codec, group_commit
 from kubepy.storage.codec import check_preconditions, encode, fill, restamp, stamp
 from kubepy.storage.group_commit import GroupCommitter
 from kubepy.storage.history import merge, paginate, range_start, state_before
 from kubepy.storage.interface import Event, PreconditionFailed, Preconditions, Record
+from kubepy.storage.lmdb_engine import LmdbStorage
 from kubepy.storage.lmdb_format import (
     BadRecord,
     decode_entry,
@@ -261,6 +265,76 @@ async def test_group_committer_stop_finishes_queued_writes() -> None:
     assert [await first, *[await r for r in rest]] == [100, 101, 102, 103]
     assert applied == [0, 1, 2, 3] and len(threads) == 1
     assert not gc._thread.is_alive()
+
+
+async def test_group_committer_does_not_wait_for_the_loop_between_batches() -> None:
+    """The thread applies the next batch while the loop has not yet taken the previous answers;
+    the loop still sees the batches committed in order, each before its writers are answered."""
+    first_in, release_first, second_applied = threading.Event(), threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def apply(ops: list[int]) -> list[int | BaseException]:
+        if ops == [1]:
+            first_in.set()
+            release_first.wait(5)
+        else:
+            second_applied.set()
+        return ops
+
+    def committed(results: list[int | BaseException]) -> None:
+        order.append(f"committed {results}")
+
+    gc: GroupCommitter[int, int] = GroupCommitter(apply, committed)
+
+    async def submit(op: int) -> None:
+        await gc.submit(op)
+        order.append(f"answered {op}")
+
+    async def until(cond: Callable[[], bool]) -> None:
+        for _ in range(5000):
+            if cond():
+                return
+            await asyncio.sleep(0.001)
+        raise AssertionError("never happened")
+
+    first = asyncio.ensure_future(submit(1))
+    await until(first_in.is_set)  # [1] is in the thread
+    second = asyncio.ensure_future(submit(2))
+    await until(lambda: gc._queue.qsize() == 1)  # [2] is queued behind it
+    release_first.set()
+    # the loop is held from here, so it cannot take batch [1]'s answer: the thread goes on regardless
+    assert second_applied.wait(5), "the writer thread waited for the loop"
+    await asyncio.gather(first, second)
+    at = order.index
+    assert sorted(order) == ["answered 1", "answered 2", "committed [1]", "committed [2]"]
+    assert at("committed [1]") < at("committed [2]")
+    assert at("committed [1]") < at("answered 1") and at("committed [2]") < at("answered 2")
+    await gc.stop()
+
+
+def test_while_waiting_lowers_the_switch_interval_and_restores_it() -> None:
+    before = sys.getswitchinterval()
+    with group_commit.while_waiting(), group_commit.while_waiting():  # two waiting threads
+        assert sys.getswitchinterval() == pytest.approx(min(before, group_commit.WAIT_SWITCH_INTERVAL))
+    assert sys.getswitchinterval() == before
+    with pytest.raises(OSError), group_commit.while_waiting():
+        raise OSError("disk full")
+    assert sys.getswitchinterval() == before
+
+
+async def test_lmdb_revision_follows_the_answered_batches(tmp_path: Path) -> None:
+    """What readers are told moves with the batch being answered, not with the writer thread,
+    which may be a batch further."""
+    store = await LmdbStorage.open(str(tmp_path / "db"), compact_interval=None)
+    seen: list[tuple[int, int]] = []
+    store.add_listener(lambda events: seen.append((events[-1].revision, store.current_revision())))
+    try:
+        await asyncio.gather(*(store.create(f"/r/{i}", {"metadata": {}}) for i in range(3)))
+        await store.create("/r/x", {"metadata": {}})
+        assert seen == [(3, 3), (4, 4)]
+        assert await store.compact(2) == 2 and store.oldest_revision() == 2
+    finally:
+        await store.close()
 
 
 def test_decoders_copy_out_of_buffers() -> None:
