@@ -11,18 +11,22 @@ collected (a cycle among what was allocated since the previous tick is freed) an
 survives is frozen: moved to the permanent generation, never walked again (refcounting still frees
 it). A tick costs what was allocated during it, never the whole heap. Warm-up ends once the process
 is quiet - fewer than `quiet` new tracked objects per tick, `quiet_ticks` ticks in a row - or after
-`limit` seconds; the collector then runs as before. The price: a cycle still alive at a tick that
-becomes garbage later is never freed, so this covers start-up only, which leaves little of that.
+`limit` seconds; the collector then runs as before. A tick taken while something is `loading()`
+never counts as quiet: opening the storage allocates few tracked objects for seconds (bytes, in a
+thread), and a warm-up that ended there left the informers' lists to the full collections. The
+price: a cycle still alive at a tick that becomes garbage later is never freed, so this covers
+start-up only, which leaves little of that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,25 @@ class WarmUp:
     quiet_ticks: int = 5
     #: Seconds after which the warm-up ends anyway.
     limit: float = 300.0
+
+
+_loading = 0
+
+
+@contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """Mark start-up work in progress (a storage open, an informer's list): the warm-up does not
+    end meanwhile. Costs a counter; harmless once the warm-up is over."""
+    global _loading
+    _loading += 1
+    try:
+        yield
+    finally:
+        _loading -= 1
+
+
+def is_loading() -> bool:
+    return _loading > 0
 
 
 def is_over(growth: Sequence[int], policy: WarmUp) -> bool:
@@ -60,6 +83,7 @@ async def warm_up(
     *,
     tick: Callable[[], int] = collect_young_and_freeze,
     clock: Callable[[], float] = time.monotonic,
+    busy: Callable[[], bool] = is_loading,
 ) -> None:
     """Run the warm-up (see the module docstring); automatic collection is on again when it
     returns or is cancelled."""
@@ -71,10 +95,11 @@ async def warm_up(
         while True:
             await asyncio.sleep(policy.period)
             try:
-                growth.append(tick())
+                grown = tick()
             except Exception:  # never silently: end the warm-up, collect as usual
                 log.exception("start-up collection tick failed")
                 return
+            growth.append(max(grown, policy.quiet) if busy() else grown)  # loading: never quiet
             if is_over(growth, policy) or clock() - started >= policy.limit:
                 log.info(
                     "start-up collection over after %.0fs: %d objects frozen",

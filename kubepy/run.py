@@ -202,6 +202,11 @@ def apiserver_component(
     app = api.app
     if conf.verbosity >= REQUEST_LOG_LEVEL:  # decided once: below -v 2 requests pay nothing for it
         app = RequestLog(app)
+
+    async def start() -> None:
+        with gcwarmup.loading():  # the storage open and the watch cache's load
+            await api.start()
+
     return http_component(
         "apiserver",
         app,
@@ -209,7 +214,7 @@ def apiserver_component(
         conf.port,
         graceful_shutdown_seconds=cfg.graceful_shutdown_seconds,
         on_started=on_started,
-        before=api.start,
+        before=start,
         after=api.stop,
         on_stop=api.end_watches,
     )

@@ -79,3 +79,33 @@ def test_a_tick_collects_young_cycles_and_freezes_survivors() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True"] * 4
+
+
+def test_ticks_while_loading_are_never_quiet() -> None:
+    """A storage open or an informer's list allocates little the collector tracks for seconds:
+    the warm-up must not end meanwhile, and ends once the loading is over and ticks stay quiet."""
+    loading = iter([True, True, True, True, False, False, False])
+    ticks = 0
+
+    def tick() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 5
+
+    asyncio.run(gcwarmup.warm_up(POLICY, tick=tick, busy=lambda: next(loading)))
+    assert ticks == 7
+
+
+def test_loading_is_counted_across_nested_holders() -> None:
+    assert not gcwarmup.is_loading()
+    with gcwarmup.loading():
+        with gcwarmup.loading():
+            assert gcwarmup.is_loading()
+        assert gcwarmup.is_loading()
+    assert not gcwarmup.is_loading()
+    try:
+        with gcwarmup.loading():
+            raise ValueError
+    except ValueError:
+        pass
+    assert not gcwarmup.is_loading()

@@ -24,8 +24,8 @@ from typing import Any
 
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, is_not_found
-from kubepy.client.resources import EVENTS
-from kubepy.client.rest import RESTClient
+from kubepy.client.resources import EVENTS, path
+from kubepy.client.rest import PATCH_CONTENT_TYPES, RESTClient
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -147,9 +147,10 @@ class EventCorrelator:
         self._buckets: _LRU = _LRU(CACHE_SIZE)
 
     def correlate(self, ev: Obj) -> Correlated:
-        if not self._allow(ev):
+        object_key = _object_key(ev)  # the three keys below all start with it: made once
+        if not self._allow(object_key):
             return Correlated(ev, False, skip=True)
-        ev, key = self._aggregate(ev)
+        ev, key = self._aggregate(ev, (*object_key, ev.get("type", ""), ev.get("reason", "")))
         seen: _Logged | None = self._logged.get_touch(key)
         if seen is None:
             return Correlated(ev, False, key=key)
@@ -172,8 +173,9 @@ class EventCorrelator:
             ),
         )
 
-    def _allow(self, ev: Obj) -> bool:
-        key, now = _object_key(ev), self.clock.now()
+    def _allow(self, key: tuple[str, ...]) -> bool:
+        """The spam filter's verdict for an event of the (source, object) `key`."""
+        now = self.clock.now()
         bucket = self._buckets.get_touch(key)
         tokens, last = (float(SPAM_BURST), now) if bucket is None else bucket
         tokens = min(float(SPAM_BURST), tokens + (now - last) / SPAM_REFILL)
@@ -183,11 +185,11 @@ class EventCorrelator:
         self._buckets.put(key, (tokens - 1.0, now))
         return True
 
-    def _aggregate(self, ev: Obj) -> tuple[Obj, tuple[str, ...]]:
+    def _aggregate(self, ev: Obj, key: tuple[str, ...]) -> tuple[Obj, tuple[str, ...]]:
         """The event to write and the key its repeats are counted under: its own, or — once a
-        similar event has had 10 different messages — the shared aggregate key, so the flood
-        becomes one event whose count grows (EventAggregator)."""
-        key, now = aggregate_key(ev), self.clock.now()
+        similar event has had 10 different messages — the shared aggregate key (`key`, its
+        aggregate_key), so the flood becomes one event whose count grows (EventAggregator)."""
+        now = self.clock.now()
         agg: _Aggregate | None = self._aggregates.get_touch(key)
         if agg is None or now - agg.last > AGGREGATE_INTERVAL:
             agg = _Aggregate()
@@ -195,7 +197,7 @@ class EventCorrelator:
         agg.messages.add(ev.get("message", ""))
         self._aggregates.put(key, agg)
         if len(agg.messages) < AGGREGATE_MAX_EVENTS:
-            return ev, event_key(ev)
+            return ev, (*key, ev.get("message", ""))  # its event_key
         agg.messages.pop()  # the set never grows past the limit
         return {**ev, "message": AGGREGATE_PREFIX + ev.get("message", "")}, key
 
@@ -255,11 +257,20 @@ class EventRecorder:
         }
 
     async def event(
-        self, obj: Obj, type: str, reason: str, message: str, *, kind: str = "", api_version: str = ""
+        self,
+        obj: Obj,
+        type: str,
+        reason: str,
+        message: str,
+        *,
+        kind: str = "",
+        api_version: str = "",
+        answer: bool = True,
     ) -> Obj | None:
-        """Record one event; the Event as written, or None when filtered out or the write failed."""
+        """Record one event; the Event as written, or None when filtered out or the write failed.
+        `answer=False` (a caller that ignores it): the Event as sent, the server's answer unread."""
         return await self._record(
-            self.make_event(obj, type, reason, message, kind=kind, api_version=api_version)
+            self.make_event(obj, type, reason, message, kind=kind, api_version=api_version), answer
         )
 
     def emit(
@@ -284,17 +295,22 @@ class EventRecorder:
     async def _drain(self) -> None:
         try:
             while self._queue:
-                await self._record(self._queue.popleft())
+                await self._record(self._queue.popleft(), answer=False)
         finally:
             self._drainer = None
 
-    async def _record(self, ev: Obj) -> Obj | None:
+    async def _record(self, ev: Obj, answer: bool = True) -> Obj | None:
+        """Correlate and write `ev`; the Event as written. `answer=False` (nobody reads it): the
+        server's answer is not decoded and the Event as sent stands for it - the correlator
+        keeps only what the write sent (name, count, firstTimestamp) and a resourceVersion no
+        later request carries (client-go's patch of a repeat holds count, lastTimestamp and
+        message only)."""
         reason, message = ev["reason"], ev["message"]
         c = self.correlator.correlate(ev)
         if c.skip:
             return None
         try:
-            written = await self._write(c)
+            written = await self._write(c, answer)
         except (ApiError, OSError) as e:  # recording must never break the caller
             log.warning(
                 "could not record event %s/%s %s: %s", ev["metadata"]["namespace"], reason, message, e
@@ -306,17 +322,20 @@ class EventRecorder:
         self.correlator.update_state(written, c.key)
         return written
 
-    async def _write(self, c: Correlated) -> Obj:
+    async def _write(self, c: Correlated, answer: bool = True) -> Obj:
         ev, ns = c.event, c.event["metadata"]["namespace"]
         if c.patch:
             patch = {"count": ev["count"], "lastTimestamp": ev["lastTimestamp"], "message": ev["message"]}
+            url = path(EVENTS, ns, ev["metadata"]["name"])
             try:
-                return await self.client.patch(
-                    EVENTS, ev["metadata"]["name"], patch, ns, patch_type="strategic"
+                written = await self.client.request(
+                    "PATCH", url, body=patch, content_type=PATCH_CONTENT_TYPES["strategic"], decode=answer
                 )
+                return written if answer else ev
             except ApiError as e:
                 if not is_not_found(e):
                     raise
             # the old event expired (TTL) or was deleted: write it anew, keeping the count
             ev = {**ev, "metadata": {k: v for k, v in ev["metadata"].items() if k != "resourceVersion"}}
-        return await self.client.create(EVENTS, ev, ns)
+        written = await self.client.request("POST", path(EVENTS, ns), body=ev, decode=answer)
+        return written if answer else ev

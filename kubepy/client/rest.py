@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -25,7 +25,8 @@ from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, from_response, is_expired
 from kubepy.client.resources import ResourceRef, from_discovery, path
-from kubepy.client.shared import SHARED
+from kubepy.client.shared import SHARED, SHARED_TRIMMED
+from kubepy.client.trim import trim_items
 from kubepy.client.watch import WatchStream
 
 Obj = dict[str, Any]
@@ -125,6 +126,16 @@ class RESTClient:
         (watch.decode_shared, shared.SHARED)."""
         return self._direct is not None
 
+    @property
+    def peer(self) -> Hashable | None:
+        """In process, who answers and as whom: the app and this client's headers but its
+        User-Agent. Clients with equal peers get equal answers to equal requests (informers
+        share a LIST in flight, shared.LISTS); None over the network."""
+        if self._direct is None:
+            return None
+        headers = tuple(h for h in self._direct.headers if h[0] != b"user-agent")
+        return id(self._direct.transport.app), headers
+
     async def __aenter__(self) -> RESTClient:
         return self
 
@@ -142,10 +153,12 @@ class RESTClient:
         content_type: str = "application/json",
         decode: bool = True,
         shared: bool = False,
+        trim: bool = False,
     ) -> Any:
         """Send, retrying what may be retried; the decoded JSON answer (None with decode=False,
         for a caller that only needs the write to succeed), or ApiError. `shared`: a LIST answer
-        whose items may be objects shared with the process's other informers (shared.py)."""
+        whose items may be objects shared with the process's other informers (shared.py);
+        `trim`: a LIST answer whose items lose metadata.managedFields (trim.py)."""
         content = None if body is None else orjson.dumps(body)
         headers = {"Content-Type": content_type} if content is not None else None
         attempt = 0
@@ -167,7 +180,9 @@ class RESTClient:
                 continue
             if resp.status_code < 400:
                 if shared and resp.content:
-                    return SHARED.decode_list(resp.content)
+                    return (SHARED_TRIMMED if trim else SHARED).decode_list(resp.content)
+                if trim:
+                    return trim_items(_decode(resp))
                 return _decode(resp) if decode else None
             decoded = _decode(resp)
             err = from_response(resp.status_code, decoded, resp.text, method)
@@ -199,10 +214,12 @@ class RESTClient:
         resource_version: str = "",
         resource_version_match: str = "",
         shared: bool = False,
+        trim_managed_fields: bool = False,
     ) -> Obj:
         """One page (all of it when `limit` is 0); `metadata.continue` names the next page.
         `shared` (informers): in process, items already decoded for another informer are handed
-        out as the same objects, which nobody may mutate (shared.py)."""
+        out as the same objects, which nobody may mutate (shared.py). `trim_managed_fields`:
+        items without metadata.managedFields (trim.py)."""
         params = _params(
             labelSelector=label_selector,
             fieldSelector=field_selector,
@@ -213,7 +230,9 @@ class RESTClient:
         if continue_:
             params["continue"] = continue_
         shared = shared and self.in_process
-        return await self.request("GET", path(ref, namespace), params=params, shared=shared)
+        return await self.request(
+            "GET", path(ref, namespace), params=params, shared=shared, trim=trim_managed_fields
+        )
 
     async def list_all(
         self,
@@ -224,10 +243,11 @@ class RESTClient:
         label_selector: str = "",
         field_selector: str = "",
         shared: bool = False,
+        trim_managed_fields: bool = False,
     ) -> tuple[list[Obj], str]:
         """Every item, page by page, and the list's resourceVersion. If a continue token expires
         half-way, the whole list is fetched again in one request (client-go's ListPager).
-        `shared`: as for list()."""
+        `shared`, `trim_managed_fields`: as for list()."""
         items: list[Obj] = []
         token = ""
         while True:
@@ -240,6 +260,7 @@ class RESTClient:
                     limit=page_size,
                     continue_=token,
                     shared=shared,
+                    trim_managed_fields=trim_managed_fields,
                 )
             except ApiError as e:
                 if not (token and is_expired(e)):
@@ -250,6 +271,7 @@ class RESTClient:
                     label_selector=label_selector,
                     field_selector=field_selector,
                     shared=shared,
+                    trim_managed_fields=trim_managed_fields,
                 )
                 return list(page.get("items") or []), page["metadata"].get("resourceVersion", "")
             items.extend(page.get("items") or [])
@@ -384,11 +406,13 @@ class RESTClient:
         allow_bookmarks: bool = True,
         send_initial_events: bool | None = None,
         timeout_seconds: int | None = None,
+        trim_managed_fields: bool = False,
     ) -> WatchStream:
         """`async with client.watch(PODS, "ns", resource_version=rv) as events: async for t, obj in events`.
 
         With `send_initial_events=True` the current state arrives first as ADDED events, closed by a
         BOOKMARK annotated k8s.io/initial-events-end (the streaming "watch-list").
+        `trim_managed_fields`: objects without metadata.managedFields (trim.py).
         """
         if name:
             field_selector = ",".join(s for s in (f"metadata.name={name}", field_selector) if s)
@@ -407,7 +431,7 @@ class RESTClient:
             params["resourceVersionMatch"] = "NotOlderThan"
         timeout = httpx.Timeout(self._http.timeout.connect, read=None)
         request = self._http.build_request("GET", path(ref, namespace), params=params, timeout=timeout)
-        return WatchStream(self._http, request, shared=self.in_process)
+        return WatchStream(self._http, request, shared=self.in_process, trim=trim_managed_fields)
 
 
 #: Paths httpx sends as they are (RFC 3986 unreserved and sub-delims, ":" and "@"; no "." segment).

@@ -14,6 +14,13 @@ and informers' objects are shared and never mutated. The split relies on the api
 then `]}`) and checks it: any item that does not decode to an object on its own, or an answer of
 another shape, is decoded whole instead, exactly as before.
 
+Informers that list the same thing while one such LIST is in flight (in `kubepy up` the
+scheduler's, the kubelets' and the controller-manager's pods at a restart) wait for its answer
+instead of asking again (`LISTS`): the state as of when that list began, as client-go's
+reflector gets from its first list at resourceVersion 0 (served from the watch cache, however
+far behind); each then watches from its revision, so nothing after it is missed. The answer is
+the same list object: informers only read it.
+
 The memo keeps only objects held elsewhere too: entries nobody else refers to any more (replaced
 in every store since) are dropped once it has doubled since the last sweep, and every
 SWEEP_PERIOD seconds while it holds anything, so what the informers let go of is not kept.
@@ -24,9 +31,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sys
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 import orjson
+
+from kubepy.client.trim import trim_items, trim_managed_fields
 
 Obj = dict[str, Any]
 Key = tuple[bytes, bytes]  # (the items' common prefix, the SHA-256 of the rest of the item)
@@ -56,9 +66,11 @@ _ALONE = _refcounts({(b"", b""): {}})[0][1]
 class SharedDecoder:
     """A memo of decoded LIST items by the digest of their bytes."""
 
-    __slots__ = ("_objs", "_swept_size", "_timer", "_timer_loop")
+    __slots__ = ("_objs", "_swept_size", "_timer", "_timer_loop", "_trim")
 
-    def __init__(self) -> None:
+    def __init__(self, trim: bool = False) -> None:
+        #: Items lose metadata.managedFields as they are decoded (trim.py).
+        self._trim = trim
         self._objs: dict[Key, Obj] = {}
         self._swept_size = 0
         self._timer: asyncio.TimerHandle | None = None
@@ -73,9 +85,10 @@ class SharedDecoder:
         out = self._split(body)
         if out is None:
             try:
-                return orjson.loads(body)
+                whole = orjson.loads(body)
             except orjson.JSONDecodeError:
                 return None
+            return trim_items(whole) if self._trim else whole
         if len(self._objs) >= max(MIN_SWEEP, 2 * self._swept_size):
             self.sweep()
         self._arm()
@@ -136,6 +149,8 @@ class SharedDecoder:
                     return None
                 if type(obj) is not dict:  # noqa: E721
                     return None
+                if self._trim:
+                    trim_managed_fields(obj)
                 objs[key] = obj
             items.append(obj)
         envelope["items"] = items
@@ -153,3 +168,61 @@ class SharedDecoder:
 
 #: The process's memo (informers over an in-process transport use it).
 SHARED = SharedDecoder()
+#: The same for informers trimming managedFields (trim.py): their items are other objects.
+SHARED_TRIMMED = SharedDecoder(trim=True)
+
+
+T = TypeVar("T")
+
+
+class _Abandoned(Exception):
+    """The list a caller waited for was cancelled (its informer stopped): list anew."""
+
+
+class SharedLists:
+    """Concurrent calls with equal keys share the first one's answer or failure (a singleflight)."""
+
+    __slots__ = ("_flights",)
+
+    def __init__(self) -> None:
+        self._flights: dict[Hashable, asyncio.Future[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._flights)
+
+    async def share(self, key: Hashable | None, fetch: Callable[[], Awaitable[T]]) -> T:
+        """fetch(), or the answer of the call with the same key in flight (None: never shared).
+        A waiter's cancellation leaves the flight alone; the flight's own cancellation sends its
+        waiters to fetch for themselves."""
+        if key is None:
+            return await fetch()
+        loop = asyncio.get_running_loop()
+        while True:
+            flight = self._flights.get(key)
+            if flight is None or flight.get_loop() is not loop:  # a closed loop's: not ours
+                break
+            try:
+                return await asyncio.shield(flight)
+            except _Abandoned:
+                continue
+        flight = self._flights[key] = loop.create_future()
+        try:
+            answer = await fetch()
+        except asyncio.CancelledError:
+            flight.set_exception(_Abandoned())
+            raise
+        except BaseException as e:
+            flight.set_exception(e)
+            raise
+        else:
+            flight.set_result(answer)
+            return answer
+        finally:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+            if flight.done() and not flight.cancelled():
+                flight.exception()  # nobody waiting is fine: not "never retrieved"
+
+
+#: The process's LISTs in flight (in-process informers share them).
+LISTS = SharedLists()

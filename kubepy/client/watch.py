@@ -10,6 +10,7 @@ each watch pods and receive the very same line for every event, so they share on
 (and their caches one copy of each object). As with client-go's shared informers, objects handed
 out by a watch are shared and must not be mutated. A lone watcher (a component on its own, over a
 socket) decodes every line itself: the memo would only hold on to objects nobody else will ask for.
+Watchers that trim managedFields (trim.py; the components' informers) share their own memo.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 import orjson
 
 from kubepy.client.errors import ApiError, from_response
+from kubepy.client.trim import trim_managed_fields
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
@@ -72,8 +74,12 @@ class _Recent:
 _recent = _Recent()
 
 
-def decode_line(line: str | bytes) -> WatchEvent | None:
-    """One event line; None for a blank or torn line (the connection broke mid-event)."""
+_recent_trimmed = _Recent()  # the same for watchers trimming managedFields (trim.py)
+
+
+def decode_line(line: str | bytes, trim: bool = False) -> WatchEvent | None:
+    """One event line; None for a blank or torn line (the connection broke mid-event).
+    `trim`: the object without metadata.managedFields (trim.py)."""
     try:
         raw = orjson.loads(line)
     except orjson.JSONDecodeError:
@@ -82,17 +88,39 @@ def decode_line(line: str | bytes) -> WatchEvent | None:
         return None
     if raw.get("type") == "ERROR":
         raise ApiError(raw["object"])
-    return WatchEvent(raw.get("type", ""), raw["object"])
+    obj = raw["object"]
+    if trim:
+        trim_managed_fields(obj)
+    return WatchEvent(raw.get("type", ""), obj)
 
 
-def decode_shared(line: bytes) -> WatchEvent | None:
-    """decode_line, but an equal line decoded recently (for another watcher) is not decoded again."""
-    ev = _recent.get(line)
+def decode_shared(line: bytes, trim: bool = False) -> WatchEvent | None:
+    """decode_line, but an equal line decoded recently (for another watcher trimming alike) is
+    not decoded again."""
+    recent = _recent_trimmed if trim else _recent
+    ev = recent.get(line)
     if ev is None:
-        ev = decode_line(line)
+        ev = decode_line(line, trim)
         if ev is not None:
-            _recent.put(line, ev)
+            recent.put(line, ev)
     return ev
+
+
+def decode_line_trimmed(line: bytes) -> WatchEvent | None:
+    return decode_line(line, True)
+
+
+def decode_shared_trimmed(line: bytes) -> WatchEvent | None:
+    return decode_shared(line, True)
+
+
+#: The line decoder of a watch, by (shared, trim).
+DECODERS = {
+    (False, False): decode_line,
+    (True, False): decode_shared,
+    (False, True): decode_line_trimmed,
+    (True, True): decode_shared_trimmed,
+}
 
 
 def split_lines(pending: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
@@ -104,10 +132,12 @@ def split_lines(pending: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
 class WatchStream:
     """`async with client.watch(...) as events: async for ev in events: ...`"""
 
-    def __init__(self, http: httpx.AsyncClient, request: httpx.Request, *, shared: bool = False) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, request: httpx.Request, *, shared: bool = False, trim: bool = False
+    ) -> None:
         self._http = http
         self._request = request
-        self._decode = decode_shared if shared else decode_line
+        self._decode = DECODERS[shared, trim]
         self._response: httpx.Response | None = None
 
     async def __aenter__(self) -> WatchStream:

@@ -32,6 +32,7 @@ class SharedInformers:
                 indexers=STANDARD_INDEXERS,
                 resync_period=self.resync_period,
                 clock=self.clock,
+                trim_managed_fields=True,  # as kube-controller-manager's factory (client/trim.py)
             )
             self._informers[ref] = inf
             if self._started:

@@ -139,11 +139,22 @@ class KubeletHost:
         # list and watch then carry the very items the scheduler's and the controller-manager's
         # do, decoded once for all three (client/shared.py, watch.decode_shared), and the
         # apiserver decodes no pod to extract its fields for a selector.
+        # Without managedFields, which the kubelet never reads, as the controller-manager's and
+        # the scheduler's informers keep them (client/trim.py): in `kubepy up` all three then
+        # share one decoded object per event.
         self.pods = Informer(
-            client, PODS, field_selector=f"spec.nodeName={only}" if single else "", clock=self.clock
+            client,
+            PODS,
+            field_selector=f"spec.nodeName={only}" if single else "",
+            clock=self.clock,
+            trim_managed_fields=True,
         )
         self.node_informer = Informer(
-            client, NODES, field_selector=f"metadata.name={only}" if single else "", clock=self.clock
+            client,
+            NODES,
+            field_selector=f"metadata.name={only}" if single else "",
+            clock=self.clock,
+            trim_managed_fields=True,
         )
         self.pods.add_event_handler(self._pod_added, self._pod_updated, self._pod_deleted)
         self._tasks: list[asyncio.Task[None]] = []
@@ -232,6 +243,10 @@ class KubeletHost:
                 self.queue.done(key)
                 if self._backlog:
                     self._feed()
+            # A sync that never waits (re-adopting a running pod does not) would let this worker
+            # take key after key: the whole backlog in one go, holding the event loop meanwhile
+            # (other components' lists, a new pod's creation and scheduling). One turn per key.
+            await asyncio.sleep(0)
 
     async def _dispatch(self, key: Hashable) -> None:
         kind, node_name, *rest = key  # type: ignore[misc]
@@ -340,16 +355,19 @@ class KubeletHost:
                 obj = await self.client.get(NODES, node.cfg.name)
         node.uid = obj["metadata"].get("uid", "")
         node.registered = True
-        await self._node_event(node, "Starting", "Starting kubelet.")
+        self._node_event(node, "Starting", "Starting kubelet.")
         if created:
             for reason in condition_events(None, obj["status"].get("conditions") or []):
-                await self._node_event(node, reason, f"Node {node.cfg.name} status is now: {reason}")
+                self._node_event(node, reason, f"Node {node.cfg.name} status is now: {reason}")
         node.last_status_write = None  # write a fresh status at once
 
-    async def _node_event(self, node: _Node, reason: str, message: str) -> None:
+    def _node_event(self, node: _Node, reason: str, message: str) -> None:
+        """Record a Node event in the background, as the kubelet's recorder does: a registration
+        waiting for its "Starting" event's write held the node's pods back (5,000 of them queued
+        ahead of every pod at a restart)."""
         if node.workers.recorder is not None:
             ref = {"metadata": {"name": node.cfg.name, "uid": node.cfg.name}}
-            await node.workers.recorder.event(ref, NORMAL, reason, message, kind="Node", api_version="v1")
+            node.workers.recorder.emit(ref, NORMAL, reason, message, kind="Node", api_version="v1")
 
     async def _renew_lease(self, node: _Node) -> None:
         name = node.cfg.name
@@ -420,4 +438,4 @@ class KubeletHost:
         node.last_status_write = now
         self.node_status_writes += 1
         for reason in condition_events(old.get("conditions"), new["conditions"]):
-            await self._node_event(node, reason, f"Node {name} status is now: {reason}")
+            self._node_event(node, reason, f"Node {name} status is now: {reason}")

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kubepy.util import duration
+
 Obj = dict[str, Any]
 
 NODE_LEASE_NAMESPACE = "kube-node-lease"
@@ -52,7 +54,9 @@ def micro_time(t: datetime) -> str:
 
 
 def rfc3339(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A whole second in Kubernetes' wire form (the util's, which remembers the last second
+    formatted: a pod sync asks for the same second several times)."""
+    return duration.rfc3339(t)
 
 
 def nth_node(index: int, prefix: str = "node") -> tuple[str, str, str]:

@@ -70,9 +70,17 @@ class StatusManager:
 
     def is_echo(self, pod: Obj) -> bool:
         """Whether `pod` shows exactly the status this manager last wrote for it (the watch
-        bringing back its own write): nothing to reconcile then."""
-        written = self._written.get((pod.get("metadata") or {}).get("uid", ""))
-        return written is not None and pod.get("status") == written
+        bringing back its own write): nothing to reconcile then. The echo's status, equal and
+        held by the informer anyway, then stands for what was written: one copy kept, not two
+        (the informer's objects are never mutated, nor are these)."""
+        uid = (pod.get("metadata") or {}).get("uid", "")
+        written = self._written.get(uid)
+        status = pod.get("status")
+        if written is None or status != written:
+            return False
+        if status is not written:
+            self._written[uid] = status
+        return True
 
     def forget(self, uid: str) -> None:
         self._written.pop(uid, None)

@@ -109,15 +109,18 @@ class Scheduler:
             max_unschedulable=self.options.max_unschedulable_seconds,
         )
         self.recorder = EventRecorder(client, self.profile.scheduler_name, clock)
-        self.pods = Informer(client, PODS, clock=clock)
-        self.nodes = Informer(client, NODES, clock=clock)
+        # kube-scheduler's informers drop managedFields (client/trim.py); in `kubepy up` the
+        # kubelets' and the controller-manager's do too, so all share one decoded copy
+        trim = {"clock": clock, "trim_managed_fields": True}
+        self.pods = Informer(client, PODS, **trim)
+        self.nodes = Informer(client, NODES, **trim)
         self.informers = [self.nodes, self.pods]
         self.services: Informer | None = None
         self.controllers: list[Informer] = []
         if _needs_services(self.profile):
-            self.services = Informer(client, SERVICES, clock=clock)
+            self.services = Informer(client, SERVICES, **trim)
             self.controllers = [
-                Informer(client, r, clock=clock) for r in (REPLICATIONCONTROLLERS, REPLICASETS, STATEFULSETS)
+                Informer(client, r, **trim) for r in (REPLICATIONCONTROLLERS, REPLICASETS, STATEFULSETS)
             ]
             self.informers += [self.services, *self.controllers]
         self.cluster = Cluster(self.table, self._list_services, self._list_controllers)
@@ -319,7 +322,7 @@ class Scheduler:
         await self._event(pod, NORMAL, "Scheduled", f"Successfully assigned {ns}/{name} to {node}")
 
     async def _event(self, pod: Obj, type_: str, reason: str, message: str) -> None:
-        await self.recorder.event(pod, type_, reason, message, kind="Pod", api_version="v1")
+        await self.recorder.event(pod, type_, reason, message, kind="Pod", api_version="v1", answer=False)
 
     async def _report_unschedulable(self, pod: Obj, message: str) -> None:
         meta = pod.get("metadata") or {}

@@ -70,10 +70,14 @@ def test_only_exact_repeats_are_deduplicated(other: dict, patch: bool) -> None:
 
 def test_ten_distinct_messages_are_combined() -> None:
     c = EventCorrelator(FakeClock())
-    messages = [c.correlate(_event(message=f"m{i}")).event["message"] for i in range(12)]
+    results = [c.correlate(_event(message=f"m{i}")) for i in range(12)]
+    messages = [r.event["message"] for r in results]
     assert messages[:9] == [f"m{i}" for i in range(9)]
     assert messages[9] == AGGREGATE_PREFIX + "m9"
     assert messages[11] == AGGREGATE_PREFIX + "m11"
+    # counted under their own key, then all under the similar events' key
+    assert [r.key for r in results[:9]] == [ev_mod.event_key(_event(message=f"m{i}")) for i in range(9)]
+    assert {r.key for r in results[9:]} == {ev_mod.aggregate_key(_event())}
 
 
 def test_combined_events_collapse_into_one_counted_event() -> None:
@@ -215,6 +219,37 @@ async def test_emit_writes_in_the_background_in_order_and_counts_repeats(client)
     await rec.flush()
     items, _ = await client.list_all(EVENTS, "default")
     assert sorted(e["reason"] for e in items) == ["Created", "Killing", "Pulled", "Started"]
+
+
+async def test_event_without_answer_returns_what_was_sent(client) -> None:
+    rec = EventRecorder(client, "default-scheduler", FakeClock())
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "default", "uid": "u"}}
+    sent = await rec.event(pod, "Normal", "Scheduled", "assigned", answer=False)
+    again = await rec.event(pod, "Normal", "Scheduled", "assigned", answer=False)
+    assert sent is not None and again is not None and "resourceVersion" not in sent["metadata"]
+    [stored] = (await client.list_all(EVENTS, "default"))[0]
+    assert stored["metadata"]["name"] == sent["metadata"]["name"] == again["metadata"]["name"]
+    assert (stored["count"], again["count"], stored["message"]) == (2, 2, "assigned")
+
+
+async def test_emitted_repeats_count_on_from_what_was_sent(client) -> None:
+    """The drain does not read the server's answers: each repeat still patches the one event
+    with the next count, also after the event vanished and was written anew."""
+    rec = EventRecorder(client, "kubelet", FakeClock(), host="node-1")
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "default", "uid": "u"}}
+
+    async def emitted() -> list[tuple[str, int, str]]:
+        rec.emit(pod, "Normal", "Pulled", "Pulled c")
+        await rec.flush()
+        items, _ = await client.list_all(EVENTS, "default")
+        return [(e["metadata"]["name"], e["count"], e["firstTimestamp"]) for e in items]
+
+    [(name, count, first)] = await emitted()
+    assert count == 1
+    assert await emitted() == [(name, 2, first)]
+    await client.delete(EVENTS, name, "default")
+    assert await emitted() == [(name, 3, first)]
+    assert await emitted() == [(name, 4, first)]
 
 
 async def test_emitted_event_that_fails_is_dropped_and_the_drain_goes_on(client) -> None:

@@ -266,3 +266,25 @@ async def test_bookmarks_move_the_resume_revision(
     wire.drop()
     await eventually(lambda: len(wire.watches()) == 2, "watch reopened")
     assert wire.watches()[1].params["resourceVersion"] == other["metadata"]["resourceVersion"]
+
+
+@pytest.mark.parametrize("watch_list", [False, True])
+async def test_the_first_state_loads_under_the_collectors_warm_up(
+    client: RESTClient, make, watch_list
+) -> None:
+    """While the initial state comes in (a LIST, or a watch-list stream up to its end bookmark)
+    the process counts as loading (gcwarmup.loading), so the collector's start-up mode does not
+    end under it; not afterwards, while the same stream goes on as a watch."""
+    from kubepy import gcwarmup
+
+    await client.create(CONFIGMAPS, configmap("a"))
+    inf, _ = make(watch_list=watch_list)
+    seen: list[tuple[str, bool]] = []
+    inf.add_event_handler(lambda o: seen.append((o["metadata"]["name"], gcwarmup.is_loading())))
+    assert not gcwarmup.is_loading()
+    inf.start()
+    await inf.wait_for_sync()
+    assert seen == [("a", True)]
+    await client.create(CONFIGMAPS, configmap("b"))
+    await eventually(lambda: len(seen) == 2, "the watch's add")
+    assert seen[1] == ("b", False) and not gcwarmup.is_loading()

@@ -8,7 +8,7 @@ import pytest
 from kubepy.apiserver.server import APIServer
 from kubepy.client import shared
 from kubepy.client.asgi import StreamingASGITransport
-from kubepy.client.informer import Informer
+from kubepy.client.informer import IN_PROCESS_PAGE, Informer
 from kubepy.client.resources import CONFIGMAPS
 from kubepy.client.rest import RESTClient, user_agent
 from kubepy.client.shared import SharedDecoder
@@ -139,3 +139,125 @@ async def test_a_timer_sweeps_what_the_informers_let_go(monkeypatch) -> None:
             break
         await asyncio.sleep(0.01)
     assert len(memo) == 0
+
+
+async def test_calls_with_one_key_in_flight_share_the_first_answer() -> None:
+    import asyncio
+
+    lists = shared.SharedLists()
+    calls: list[str] = []
+    gate = asyncio.Event()
+
+    async def fetch(tag: str) -> list[str]:
+        calls.append(tag)
+        await gate.wait()
+        return [tag]
+
+    first = asyncio.ensure_future(lists.share("k", lambda: fetch("a")))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(lists.share("k", lambda: fetch("b")))
+    other = asyncio.ensure_future(lists.share("other", lambda: fetch("c")))
+    unshared = asyncio.ensure_future(lists.share(None, lambda: fetch("d")))
+    await asyncio.sleep(0)
+    gate.set()
+    a, b, c, d = await asyncio.gather(first, second, other, unshared)
+    assert calls == ["a", "c", "d"]
+    assert a is b and a == ["a"] and c == ["c"] and d == ["d"]
+    assert len(lists) == 0  # nothing kept once answered: a later call fetches anew
+    assert await lists.share("k", lambda: fetch("e")) == ["e"]
+
+
+async def test_a_failure_reaches_every_waiter() -> None:
+    import asyncio
+
+    lists = shared.SharedLists()
+    gate = asyncio.Event()
+
+    async def fail() -> None:
+        await gate.wait()
+        raise ValueError("boom")
+
+    calls = [asyncio.ensure_future(lists.share("k", fail)) for _ in range(3)]
+    await asyncio.sleep(0)
+    gate.set()
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    assert [type(r) for r in results] == [ValueError] * 3
+    assert len(lists) == 0
+
+
+async def test_a_cancelled_flight_sends_its_waiters_to_fetch_and_a_cancelled_waiter_leaves_it() -> None:
+    import asyncio
+
+    lists = shared.SharedLists()
+    gate = asyncio.Event()
+    calls: list[str] = []
+
+    async def fetch(tag: str) -> str:
+        calls.append(tag)
+        await gate.wait()
+        return tag
+
+    leader = asyncio.ensure_future(lists.share("k", lambda: fetch("leader")))
+    await asyncio.sleep(0)
+    waiter = asyncio.ensure_future(lists.share("k", lambda: fetch("waiter")))
+    quitter = asyncio.ensure_future(lists.share("k", lambda: fetch("quitter")))
+    await asyncio.sleep(0)
+    quitter.cancel()
+    await asyncio.sleep(0)
+    leader.cancel()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    gate.set()
+    assert await waiter == "waiter"  # it fetched for itself
+    assert leader.cancelled() and quitter.cancelled()
+    assert calls == ["leader", "waiter"]
+
+
+async def test_in_process_informers_starting_together_make_one_list(server: APIServer) -> None:
+    """Three informers of the same ConfigMaps over one in-process apiserver, started at once:
+    one LIST request serves all three; over another transport each lists for itself."""
+    seed = RESTClient("http://kubepy", transport=Wire(server.app), user_agent=user_agent("seed"))
+    for i in range(3):
+        await seed.create(CONFIGMAPS, configmap(f"cm-{i}"), "default")
+    lists: list[str] = []
+    limits: list[bytes] = []
+
+    async def app(scope, receive, send):  # the apiserver, counting LISTs (not watches)
+        if scope["type"] == "http" and scope["method"] == "GET" and b"watch" not in scope["query_string"]:
+            lists.append(scope["path"])
+            limits.append(scope["query_string"])
+        await server.app(scope, receive, send)
+
+    def client(transport, who: str) -> RESTClient:
+        return RESTClient("http://apiserver", transport=transport, user_agent=user_agent(who))
+
+    direct = [client(StreamingASGITransport(app), f"c{i}") for i in range(3)]
+    wired = [client(Wire(app), f"w{i}") for i in range(2)]
+    informers = [Informer(c, CONFIGMAPS, "default") for c in direct]
+    for inf in informers:
+        inf.start()
+    try:
+        for inf in informers:
+            await inf.wait_for_sync()
+        assert lists == ["/api/v1/namespaces/default/configmaps"]
+        assert limits == [f"limit={IN_PROCESS_PAGE}".encode()]  # in process: bigger pages
+        stores = [{o["metadata"]["name"]: o for o in inf.store.list()} for inf in informers]
+        assert sorted(stores[0]) == ["cm-0", "cm-1", "cm-2"]
+        assert all(s[n] is stores[0][n] for s in stores for n in stores[0])
+        late = Informer(direct[0], CONFIGMAPS, "default")  # after the flight: a list of its own
+        late.start()
+        await late.wait_for_sync()
+        await late.stop()
+        assert len(lists) == 2
+        over_wire = [Informer(c, CONFIGMAPS, "default") for c in wired]
+        for inf in over_wire:
+            inf.start()
+        for inf in over_wire:
+            await inf.wait_for_sync()
+            await inf.stop()
+        assert len(lists) == 4
+    finally:
+        for inf in informers:
+            await inf.stop()
+        for c in (seed, *direct, *wired):
+            await c.aclose()

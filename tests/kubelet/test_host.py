@@ -507,3 +507,44 @@ async def test_pods_of_the_first_list_do_not_hold_up_new_ones(client: RESTClient
         h._feed()
     assert order.index("default/new") == BACKLOG_PER_WORKER
     assert sorted(order) == sorted([f"default/old-{i}" for i in range(10)] + ["default/new"])
+
+
+async def test_a_worker_lets_the_loop_in_between_keys(client: RESTClient, clock: FakeClock) -> None:
+    """Re-adopting a running pod waits for nothing, so without a turn given back after each key
+    one worker would sync the whole backlog in one go while the rest of the process (other
+    components' lists, a new pod's scheduling) waits. Keys of pods gone from the API cost no
+    request either: another task gets to run between every two of them."""
+    h = KubeletHost(client, KubeletOptions(nodes=[_node(1)], workers=1), clock=clock)
+    for i in range(20):
+        h.queue.add(("pod", "node-1", f"default/gone-{i}"))
+    seen: list[int] = []
+
+    async def other() -> None:
+        while h.queue:
+            seen.append(len(h.queue))
+            await asyncio.sleep(0)
+
+    worker = asyncio.ensure_future(h._worker(0))
+    await other()
+    h.queue.shutdown()
+    await worker
+    assert len(h.queue) == 0
+    assert len(seen) >= 10 and seen == sorted(seen, reverse=True)
+
+
+async def test_registration_does_not_wait_for_its_event(client: RESTClient, clock: FakeClock) -> None:
+    """The "Starting" event goes out in the background, as the kubelet's recorder sends it: a
+    registration (5,000 of them queued ahead of every pod at a restart) never waits on a write."""
+    h = KubeletHost(client, KubeletOptions(nodes=[_node(1)], workers=1), clock=clock)
+    h.node_informer.start()
+    try:
+        node = h.nodes["node-1"]
+        await h._register(node)
+        assert node.registered
+        recorder = node.workers.recorder
+        assert recorder is not None and recorder._drainer is not None  # queued, not written yet
+        await recorder.flush()
+        events = (await client.list(EVENTS, "default", field_selector="involvedObject.name=node-1"))["items"]
+        assert [e["reason"] for e in events if e["reason"] == "Starting"] == ["Starting"]
+    finally:
+        await h.node_informer.stop()

@@ -287,8 +287,12 @@ async def test_status_manager_recognises_the_echo_of_its_write() -> None:
     assert not sm.is_echo(_POD)  # nothing written yet: whatever the API shows is news
     status = {"phase": "Running", "podIP": "10.244.1.2"}
     assert await sm.set(_POD, status)
+    echo = dict(status)
+    assert sm.is_echo({**_POD, "status": echo})
+    assert sm._written["u"] is echo  # the informer's equal copy is kept, ours let go
     assert sm.is_echo({**_POD, "status": dict(status)})
     assert not sm.is_echo({**_POD, "status": {**status, "phase": "Failed"}})  # someone else wrote
+    assert not await sm.set({**_POD, "status": echo}, dict(status))  # still known as written
     sm.forget("u")
     assert not sm.is_echo({**_POD, "status": dict(status)})
 

@@ -8,6 +8,7 @@ script says so or when it was stopped. `next_change` tells the pod worker when t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import itertools
@@ -106,31 +107,28 @@ class _Container:
     def status(self, now: float) -> ContainerStatus:
         run_from = self.running_from()
         end = self.exit_at()
-        base = ContainerStatus(
+        state, started, finished, code, reason = ContainerState.CREATED, None, None, None, ""
+        if end is not None and end[0] <= now:
+            state, finished, code, reason = ContainerState.EXITED, end[0], end[1], end[2]
+            started = run_from if run_from is not None and run_from <= end[0] else None
+        elif run_from is not None and run_from <= now:
+            state, started = ContainerState.RUNNING, run_from
+        return ContainerStatus(
             id=self.id,
             sandbox_id=self.sandbox_id,
             pod_uid=self.pod_uid,
             name=self.name,
             image=self.image,
             image_id=_image_id(self.image),
-            state=ContainerState.CREATED,
+            state=state,
             attempt=self.attempt,
             created_at=self.created_at,
+            started_at=started,
+            finished_at=finished,
+            exit_code=code,
+            reason=reason,
             ready=self.script.ready,
         )
-        if end is not None and end[0] <= now:
-            started = run_from if run_from is not None and run_from <= end[0] else None
-            return replace(
-                base,
-                state=ContainerState.EXITED,
-                started_at=started,
-                finished_at=end[0],
-                exit_code=end[1],
-                reason=end[2],
-            )
-        if run_from is not None and run_from <= now:
-            return replace(base, state=ContainerState.RUNNING, started_at=run_from)
-        return base
 
     def next_change(self, now: float) -> float | None:
         times = [t for t in (self.running_from(), (self.exit_at() or (None,))[0]) if t is not None]
@@ -150,8 +148,9 @@ class _Sandbox:
     containers: dict[str, _Container] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=1024)
 def _image_id(image: str) -> str:
-    """A stable, digest-shaped image id for an image name."""
+    """A stable, digest-shaped image id for an image name (remembered: asked at every status)."""
     repo = image.split("@")[0].rsplit(":", 1)[0] if "/" in image or ":" in image else image
     return f"{repo}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
 
