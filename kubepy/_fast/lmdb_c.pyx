@@ -476,18 +476,11 @@ cdef class Transaction:
         cdef MDB_val k, v
         cdef _In kin = _In()
         cdef _In vin = _In()
-        cdef unsigned int flags = 0
         cdef int rc
         self._valid()
-        if not dupdata:
-            flags |= MDB_NODUPDATA
-        if not overwrite:
-            flags |= MDB_NOOVERWRITE
-        if append:
-            flags |= MDB_APPEND
         kin.take(key, &k)
         vin.take(value, &v)
-        rc = mdb_put(self.txn, self._dbi(db), &k, &v, flags)
+        rc = mdb_put(self.txn, self._dbi(db), &k, &v, _put_flags(dupdata, overwrite, append))
         kin.release()
         vin.release()
         if rc == MDB_KEYEXIST:
@@ -574,24 +567,21 @@ cdef class Cursor:
         self._valid()
         return self._get(MDB_NEXT if self.positioned else MDB_FIRST)
 
-    def set_range(self, key):
-        """Move to the first key >= `key`; False if there is none."""
+    cdef bint _seek(self, object key, MDB_cursor_op op) except -1:
         cdef _In kin = _In()
         cdef bint found
         self._valid()
         kin.take(key, &self.k)
-        found = self._get(MDB_SET_RANGE)
+        found = self._get(op)
         kin.release()
         return found
 
+    def set_range(self, key):
+        """Move to the first key >= `key`; False if there is none."""
+        return self._seek(key, MDB_SET_RANGE)
+
     def set_key(self, key):
-        cdef _In kin = _In()
-        cdef bint found
-        self._valid()
-        kin.take(key, &self.k)
-        found = self._get(MDB_SET_KEY)
-        kin.release()
-        return found
+        return self._seek(key, MDB_SET_KEY)
 
     def key(self):
         self._valid()
