@@ -7,6 +7,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -84,3 +85,41 @@ def test_what_json_cannot_carry_is_kept() -> None:
 def test_scalars_come_back_as_they_are() -> None:
     for v in (None, 1, "s", 2.5, True):
         assert json_copy(v) is v
+
+
+json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**64 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+)
+json_trees = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@given(json_trees)
+def test_a_decoded_tree_is_copied_unchecked_as_the_checked_copy_would(tree: Any) -> None:
+    decoded = orjson.loads(orjson.dumps(tree))  # what storage hands out
+    out = json_copy(decoded, decoded=True)
+    assert out == json_copy(decoded) == decoded
+    assert orjson.dumps(out) == orjson.dumps(decoded)  # key order kept
+    if isinstance(decoded, (dict, list)):
+        assert out is not decoded
+        _no_shared_containers(out, decoded)
+
+
+def _no_shared_containers(a: Any, b: Any) -> None:
+    if isinstance(a, dict):
+        assert a is not b
+        for k in a:
+            _no_shared_containers(a[k], b[k])
+    elif isinstance(a, list):
+        assert a is not b
+        for x, y in zip(a, b, strict=True):
+            _no_shared_containers(x, y)

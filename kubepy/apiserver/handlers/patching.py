@@ -60,7 +60,10 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         if ct == JSON_PATCH:
             new = jsonpatch.apply_json_patch(current, doc)
         elif ct == MERGE_PATCH:
-            new = mergepatch.apply_merge_patch(_copy(current, e), doc, own=True)
+            # storage decoded `current` from JSON, unless the resource is seen through another's
+            new = mergepatch.apply_merge_patch(
+                json_copy(current, decoded=e.res.from_stored is None), doc, own=True
+            )
         else:
             new = strategic.apply_strategic_merge_patch(current, doc, schema)
         if not isinstance(new, dict):
@@ -85,18 +88,6 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         decoded_warnings=warnings,
         create_allowed=False,
     )
-
-
-def _copy(current: Obj, e: Entry) -> Obj:
-    """A copy of the object the store read for this attempt. Storage decoded it from JSON (no
-    NaN, no integer beyond 64 bits, no tuple), so its JSON copies it exactly, without json_copy's
-    check against the original; a resource seen through another's storage is copied the long way."""
-    if e.res.from_stored is None:
-        try:
-            return orjson.loads(orjson.dumps(current))
-        except TypeError:
-            pass
-    return json_copy(current)
 
 
 def _as_patch_error(err: fe.StatusError, value: str) -> fe.StatusError:
