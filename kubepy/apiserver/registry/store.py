@@ -434,10 +434,10 @@ class Store:
             for rb in rollbacks:
                 rb()
             raise
-        # the stored object is what the last attempt wrote (or left): only one being deleted is
-        # read back from its bytes, for the check that may finish the deletion
-        after = written[-1] if written else rec.obj()
-        if _deleting(after) and self._should_delete_during_update(after := rec.obj()):
+        # what storage holds is what the last attempt wrote (or left): only an object being
+        # deleted is read back from its bytes, for the check that may finish the deletion
+        last = written[-1] if written else rec.obj()
+        if _deleting(last) and self._should_delete_during_update(after := rec.obj()):
             try:
                 rec = await self._storage(
                     "delete", self.env.storage.delete(key, Preconditions(resource_version=str(rec.revision)))
