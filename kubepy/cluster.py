@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from kubepy.apiserver import loopback
 from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.rest import RESTClient, user_agent
 from kubepy.run import Component
@@ -27,10 +28,11 @@ def remote_clients(master: str, kubeconfig: str = "") -> ClientFactory:
 
 
 def in_process_clients(api: Any) -> ClientFactory:
+    """Clients on the apiserver's loopback connection: its in-flight limit always answers them."""
+
     def make(component: str) -> RESTClient:
-        return RESTClient(
-            "http://apiserver", transport=StreamingASGITransport(api.app), user_agent=user_agent(component)
-        )
+        transport = StreamingASGITransport(api.app, user=loopback.USER)
+        return RESTClient("http://apiserver", transport=transport, user_agent=user_agent(component))
 
     return make
 

@@ -17,7 +17,7 @@ import orjson
 
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
-from kubepy.apiserver import metrics, warnings
+from kubepy.apiserver import loopback, metrics, warnings
 from kubepy.apiserver.handlers import proxy, token
 from kubepy.apiserver.handlers import resource as rh
 from kubepy.apiserver.handlers import subresources as sub
@@ -73,12 +73,14 @@ class App:
         info = parse(method, scope["path"], watch_q)
         long_running = info.verb == "watch"
         cfg = self.server.config
-        if not long_running:
-            if self.inflight >= cfg.max_requests_inflight:
-                await _send(send, error_response(fe.too_many_requests()))
-                return
+        # a request takes a slot when one is free; when none is, system:masters is served without one
+        counted = not long_running and self.inflight < cfg.max_requests_inflight
+        if counted:
             self.inflight += 1
             metrics.DEFAULT.inflight(_kind(method), 1)
+        elif not long_running and not loopback.privileged(scope):
+            await _send(send, error_response(fe.too_many_requests()))
+            return
         code = 500
         recorded = warnings.begin()
         try:
@@ -99,7 +101,7 @@ class App:
             else:
                 await _send(send, resp)
         finally:
-            if not long_running:
+            if counted:
                 self.inflight -= 1
                 metrics.DEFAULT.inflight(_kind(method), -1)
             if info.is_resource:

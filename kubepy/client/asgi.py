@@ -70,9 +70,14 @@ class _Body(httpx.AsyncByteStream):
 
 
 class StreamingASGITransport(httpx.AsyncBaseTransport):
-    def __init__(self, app: Any, client: tuple[str, int] = ("127.0.0.1", 1)) -> None:
+    def __init__(
+        self, app: Any, client: tuple[str, int] = ("127.0.0.1", 1), user: dict[str, Any] | None = None
+    ) -> None:
+        """`user`: the identity the app finds in the scope's "user" (as an authentication
+        middleware would leave it), e.g. the apiserver's loopback user; none by default."""
         self.app = app
         self.client = client
+        self.user = user
 
     def _scope(
         self,
@@ -84,7 +89,7 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         host: str,
         port: int,
     ) -> dict[str, Any]:
-        return {
+        scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
@@ -98,6 +103,9 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
             "client": self.client,
             "root_path": "",
         }
+        if self.user is not None:
+            scope["user"] = self.user
+        return scope
 
     async def call(
         self,
