@@ -8,12 +8,17 @@ from typing import Any
 
 import orjson
 
+#: what orjson would otherwise write as a plain JSON value: a datetime (an explicit YAML
+#: !!timestamp) as its string, a str or int subclass or a dataclass as what it holds
+_EXACT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+
 
 def json_key(value: Any) -> bytes | None:
     """orjson's bytes for `value`, or None when they would not tell it apart from another value:
-    integers beyond 64 bits (orjson refuses them) and NaN or infinities (written as null)."""
+    integers beyond 64 bits (orjson refuses them), NaN or infinities (written as null), and
+    datetimes, subclasses and dataclasses (written as the JSON value they resemble)."""
     try:
-        raw = orjson.dumps(value)
+        raw = orjson.dumps(value, option=_EXACT)
     except TypeError:
         return None
     if b"null" in raw and _non_finite(value):

@@ -113,6 +113,7 @@ class PodStrategy(Strategy):
     has_status = True
     tracks_generation = True
     return_deleted_object = True
+    create_memo = True  # a controller's pods share one body
 
     def default(self, obj: Obj) -> None:
         default_pod(obj)

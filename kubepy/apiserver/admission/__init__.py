@@ -17,6 +17,7 @@ from kubepy.apiserver.admission.chain import (
     default_chain,
     forbidden,
     may_mutate,
+    memo_state,
     validate,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "default_chain",
     "forbidden",
     "may_mutate",
+    "memo_state",
     "validate",
 ]

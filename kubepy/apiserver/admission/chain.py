@@ -82,6 +82,25 @@ def may_mutate(plugins: Sequence[Any], attrs: Attributes) -> bool:
     return False
 
 
+def memo_state(plugins: Sequence[Any], attrs: Attributes) -> tuple[Any, ...] | None:
+    """What the plugins' answers for this write depend on besides the object, as a hashable
+    value (a create memo's key part, registry/create_memo): each plugin itself with its
+    `memo_state(attrs)`. None when a plugin cannot tell or reads something that has no such
+    value: then nothing may be answered from memory. A plugin's `memo_state` also promises that
+    its validating phase passes again for an object it passed with the same state (only the
+    name differing)."""
+    out = []
+    for p in plugins:
+        fn = getattr(p, "memo_state", None)
+        if fn is None:
+            return None
+        state = fn(attrs)
+        if state is None:
+            return None
+        out.append((p, state))
+    return tuple(out)
+
+
 def validate(plugins: Sequence[Any], attrs: Attributes) -> None:
     """The validating phase, in order, on the object as it will be stored."""
     for p in plugins:

@@ -254,6 +254,13 @@ class LimitRanger:
     def mutates(self, attrs: Attributes) -> bool:
         return attrs.resource == "pods" and self._applies(attrs)
 
+    def memo_state(self, attrs: Attributes) -> tuple[()] | None:
+        """() when this write is left alone or its namespace has no LimitRange (nothing to
+        default, nothing to check); None otherwise: the ranges have no cheap identity to key on."""
+        if not self._applies(attrs) or not self._ranges(attrs):
+            return ()
+        return None
+
     def admit(self, attrs: Attributes) -> None:
         if not self.mutates(attrs):
             return

@@ -16,6 +16,10 @@ class ServiceAccount:
     def mutates(self, attrs: Attributes) -> bool:
         return attrs.is_pod() and attrs.operation == CREATE
 
+    def memo_state(self, attrs: Attributes) -> tuple[()]:
+        """The object alone decides what this plugin does."""
+        return ()
+
     def admit(self, attrs: Attributes) -> None:
         if not self.mutates(attrs):
             return  # Kubernetes only mutates pods on create

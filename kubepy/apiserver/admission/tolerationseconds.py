@@ -40,6 +40,10 @@ class DefaultTolerationSeconds:
     def mutates(self, attrs: Attributes) -> bool:
         return attrs.is_pod()
 
+    def memo_state(self, attrs: Attributes) -> tuple[int, ...]:
+        """The object and the configured seconds decide what this plugin does."""
+        return tuple(self.seconds.values())
+
     def admit(self, attrs: Attributes) -> None:
         if not self.mutates(attrs):  # create and update of the pod itself, never a subresource
             return

@@ -34,7 +34,7 @@ from kubepy.apiserver.params import (
     encode_continue,
     parse_resource_version,
 )
-from kubepy.apiserver.registry import managed, objectmeta
+from kubepy.apiserver.registry import create_memo, managed, objectmeta
 from kubepy.apiserver.registry.hooks import Hooks
 from kubepy.apiserver.registry.predicate import Predicate
 from kubepy.apiserver.registry.predicate import build as build_predicate
@@ -68,6 +68,8 @@ class StoreEnv:
     garbage_collection: bool = True
     #: admission plugins (kubepy.apiserver.admission), run on every create and update
     admission: list[Any] = field(default_factory=list)
+    #: creates of a body seen before are built from its remembered result (registry/create_memo)
+    create_memo: bool = True
 
 
 @dataclass(slots=True)
@@ -105,6 +107,7 @@ class Store:
         self.env = env
         self.hooks = hooks or Hooks()
         self.strategy = res.strategy
+        self._memo = create_memo.CreateMemo() if self.strategy.create_memo else None
 
     async def _storage(self, op: str, coro: Any) -> Any:
         """Every storage call, timed into etcd_request_duration_seconds as Kubernetes reports."""
@@ -152,7 +155,7 @@ class Store:
         return f"{p}{ns}/" if (self.res.namespaced and ns) else p
 
     def _ctx(self, ns: str, sub: str = "") -> Context:
-        return Context(namespace=ns, now=self.env.now(), settings=self.env.settings, subresource=sub)
+        return Context(ns, self.env.now(), self.env.settings, sub)
 
     def _now(self) -> str:
         return rfc3339(self.env.now())
@@ -285,7 +288,8 @@ class Store:
         applied: bool = False,
     ) -> WriteResult:
         """`trusted`: written by the apiserver itself (its own loopback Endpoints), so the
-        strategy's validation, meant for clients, is skipped."""
+        strategy's validation, meant for clients, is skipped. A body created twice before (a
+        controller's pods) is built from the last result (`_create_remembered`)."""
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise fe.bad_request(self._cannot_handle("json: cannot unmarshal into Go struct field .metadata"))
@@ -300,10 +304,19 @@ class Store:
             # etcd3's store refuses it with a plain error, which the apiserver answers as a 500
             # with no reason (ErrorToAPIStatus's fallback)
             raise StatusError(500, "", "resourceVersion should not be set on objects to be created")
+        attrs = self._admission(admission.CREATE, ns, obj, None, "", opts)
+        key = None if trusted or applied else self._memo_key(ns, obj, opts, manager, attrs)
+        keep = False
+        if key is not None:
+            assert self._memo is not None
+            rem = self._memo.get(key)
+            if rem is not None:
+                return await self._create_remembered(rem, key.admission, ns, meta, attrs)
+            keep = self._memo.worth_keeping(key)
         warnings = self._check_decoded_body(obj, opts)
+        decoded = len(warnings)  # the decoding's own, before the strategy's
         obj["apiVersion"], obj["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(obj)
-        attrs = self._admission(admission.CREATE, ns, obj, None, "", opts)
         # Kubernetes records the manager's fields before admission: what plugins add is no one's
         requested = None
         if not (trusted or applied) and admission.may_mutate(self.env.admission, attrs):
@@ -314,9 +327,8 @@ class Store:
             requested = None
         ctx = self._ctx(ns)
         now = rfc3339(ctx.now)  # one clock reading per write: creationTimestamp and managedFields agree
-        objectmeta.fill_create(
-            meta, uid=self.env.uid(), now=now, namespace=ns, namespaced=self.res.namespaced
-        )
+        uid = self.env.uid()
+        objectmeta.fill_create(meta, uid=uid, now=now, namespace=ns, namespaced=self.res.namespaced)
         if self.strategy.tracks_generation:
             meta["generation"] = 1
         else:
@@ -324,8 +336,13 @@ class Store:
         self.strategy.prepare_for_create(obj, ctx)
         # A retry with another generated name starts again from the object as it is now; the
         # first attempt needs no copy of its own, and a retry is rare: keep the JSON to decode.
-        base = _snapshot(obj) if meta.get("generateName") and not meta.get("name") else None
+        base_raw = None
+        base = None
+        if meta.get("generateName") and not meta.get("name"):
+            base_raw, base = _snapshot(obj)
+            keep = keep and base_raw is not None
         attempts = objectmeta.GENERATE_NAME_RETRIES if base is not None else 1
+        checked: Obj | None = None
         for attempt in range(attempts):
             if base is not None:
                 if attempt:
@@ -333,6 +350,8 @@ class Store:
                     meta = obj["metadata"]
                     attrs.memo.clear()  # storage was awaited: look again
                 meta["name"] = objectmeta.generate_name(meta["generateName"], self.env.suffix)
+            if keep and not attempt:
+                checked = meta.copy()
             errs = validate_object_meta(meta, self.res.namespaced, self.res.name_rule)
             if not trusted:
                 errs += self.strategy.validate(obj, ctx)
@@ -370,6 +389,75 @@ class Store:
             except BaseException:
                 rollback()
                 raise
+            if checked is not None and not attempt:  # kept only from a first attempt
+                rem = create_memo.remembered(
+                    obj, checked, warnings[:decoded], base_raw, name=meta["name"], uid=uid, now=now
+                )
+                if rem is not None and key is not None and self._memo is not None:
+                    self._memo.keep(key, rem)
+            return WriteResult(rec, self._out(rec.value), warnings, True)
+        raise AssertionError("unreachable")
+
+    def _memo_key(
+        self, ns: str, obj: Obj, opts: WriteOptions, manager: str, attrs: Any
+    ) -> create_memo.Key | None:
+        """The create memo's key for this body, or None when it may not be answered from memory:
+        a kind or store that does not take part, a dry run (rare: not worth a key), a body
+        without exact JSON, or admission reading what has no key (create_memo)."""
+        if self._memo is None or opts.dry_run or not self.env.create_memo:
+            return None
+        if getattr(self.hooks.before_create, "__func__", None) is not Hooks.before_create:
+            return None
+        body = create_memo.body_key(obj)
+        if body is None:
+            return None
+        state = admission.memo_state(self.env.admission, attrs)
+        if state is None:
+            return None
+        return create_memo.Key(ns, manager, (opts.field_validation, opts.force), state, body)
+
+    async def _create_remembered(
+        self, rem: create_memo.Remembered, state: Any, ns: str, body_meta: Obj, attrs: Any
+    ) -> WriteResult:
+        """`create` for a body whose result is remembered: the decoding's warnings again, then
+        per attempt what reads the name (metadata validation, the strategy's warnings) and the
+        object built for this name, uid and clock reading. A generateName retry follows an
+        await: admission's validating phase runs again, as in `create`, unless what it reads
+        is unchanged (then it passes again)."""
+        warnings = list(rem.warnings)
+        for w in warnings:
+            warning_recorder.add(w)
+        now = rfc3339(self.env.now())
+        uid = self.env.uid()
+        generated = rem.base is not None
+        attempts = objectmeta.GENERATE_NAME_RETRIES if generated else 1
+        for attempt in range(attempts):
+            if generated:
+                name = objectmeta.generate_name(rem.obj["metadata"]["generateName"], self.env.suffix)
+            else:
+                name = body_meta["name"]
+            meta = create_memo.checked_meta(rem, name, uid, now)
+            errs = validate_object_meta(meta, self.res.namespaced, self.res.name_rule)
+            if errs:
+                raise self._invalid(name, errs)
+            if attempt:
+                attrs.memo.clear()  # storage was awaited: look again
+                if admission.memo_state(self.env.admission, attrs) != state:
+                    assert rem.base is not None
+                    attrs.obj = create_memo.named_base(rem.base, name, uid, now)
+                    admission.validate(self.env.admission, attrs)
+            obj = create_memo.build(rem, name, uid, now)
+            for w in self.strategy.warnings(obj, None):
+                warnings.append(w)
+                warning_recorder.add(w)
+            try:
+                rec = await self._storage(
+                    "create", self.env.storage.create(self.key(ns, name), self._stored(obj))
+                )
+            except KeyExists:
+                if attempt + 1 < attempts:
+                    continue
+                raise fe.already_exists(self.res.plural, name, self.res.group) from None
             return WriteResult(rec, self._out(rec.value), warnings, True)
         raise AssertionError("unreachable")
 
@@ -674,12 +762,12 @@ def _dumps(obj: Obj) -> bytes:
     return orjson.dumps(obj)
 
 
-def _snapshot(obj: Obj) -> Callable[[], Obj]:
+def _snapshot(obj: Obj) -> tuple[bytes | None, Callable[[], Obj]]:
     """A way back to `obj` as it is now, for a rare retry: its JSON (far cheaper to take than a
-    copy), or a copy when orjson cannot write it (integers beyond 64 bits)."""
+    copy), or a copy when orjson cannot write it (integers beyond 64 bits); and that JSON."""
     try:
         raw = orjson.dumps(obj)
     except TypeError:
         kept = json_copy(obj)
-        return lambda: json_copy(kept)
-    return lambda: orjson.loads(raw)
+        return None, lambda: json_copy(kept)
+    return raw, lambda: orjson.loads(raw)
