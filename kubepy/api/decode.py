@@ -95,9 +95,9 @@ def _checker(t: Type, nq: Any) -> Any:
             subs[name] = _checker(fd.type, nq)
         return fn
     if isinstance(t, ListOf):
-        fn = _list_checker(_checker(t.item, nq))
+        fn = _list_checker(_checker(t.item, nq), zero_of(t.item))
     elif isinstance(t, MapOf):
-        fn = _map_checker(_checker(t.value, nq))
+        fn = _map_checker(_checker(t.value, nq), zero_of(t.value))
     elif isinstance(t, Prim):
         fn = _scalar_checker(t, nq)
     else:
@@ -195,7 +195,7 @@ def _struct_checker(subs: dict[str, Any]) -> Any:
     return check
 
 
-def _list_checker(item: Any) -> Any:
+def _list_checker(item: Any, zero: Any) -> Any:
     def check(value: Any) -> Any:
         if type(value) is not list:
             raise _Bail
@@ -203,12 +203,14 @@ def _list_checker(item: Any) -> Any:
             for i, v in enumerate(value):
                 if v is not None:
                     value[i] = item(v)
+                elif zero is not _KEEP:
+                    value[i] = zero
         return value
 
     return check
 
 
-def _map_checker(item: Any) -> Any:
+def _map_checker(item: Any, zero: Any) -> Any:
     def check(value: Any) -> Any:
         if type(value) is not dict:
             raise _Bail
@@ -216,9 +218,30 @@ def _map_checker(item: Any) -> Any:
             for k, v in value.items():
                 if v is not None:
                     value[k] = item(v)
+                elif zero is not _KEEP:
+                    value[k] = zero
         return value
 
     return check
+
+
+#: zero_of's answer for a type whose Go zero value is itself written as null (or is not a scalar)
+_KEEP = object()
+
+
+def zero_of(t: Type) -> Any:
+    """What a null list item or map value of `t` decodes to: Go leaves the element at its type's
+    zero value (a label `{"a": null}` is stored as "", a Quantity as 0). _KEEP where that zero
+    value is written as null again (bytes, times) or is not a scalar."""
+    if not isinstance(t, Prim):
+        return _KEEP
+    if t.ref.endswith("Quantity"):
+        return "0"
+    if t.ref.endswith("IntOrString"):
+        return 0
+    if t.ref or t.format == "byte":
+        return _KEEP
+    return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(t.type, _KEEP)
 
 
 def _scalar_checker(t: Prim, nq: Any) -> Any:
@@ -289,15 +312,26 @@ def _walk(value: Any, t: Type, path: str, res: DecodeResult, nq: Any, owner: str
     if isinstance(t, ListOf):
         if not isinstance(value, list):
             raise _type_err(value, t, owner, path)
+        zero = zero_of(t.item)
         for i, item in enumerate(value):
+            if item is None:
+                if zero is not _KEEP:
+                    value[i] = zero
+                continue
             value[i] = _walk(item, t.item, f"{path}[{i}]", res, nq, owner)
         return value
     if isinstance(t, MapOf):
         if not isinstance(value, dict):
             raise _type_err(value, t, owner, path)
+        zero = zero_of(t.value)
         for k in list(value):
+            v = value[k]
+            if v is None:
+                if zero is not _KEEP:
+                    value[k] = zero
+                continue
             value[k] = _walk(
-                value[k], t.value, f"{path}.{k}" if isinstance(t.value, Struct) else path, res, nq, owner
+                v, t.value, f"{path}.{k}" if isinstance(t.value, Struct) else path, res, nq, owner
             )
         return value
     return _scalar(value, t, path, nq, owner)
