@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -106,24 +106,22 @@ class _LRU(OrderedDict[Any, Any]):
         return value
 
     def put(self, key: Any, value: Any) -> None:
+        if key in self:  # (a new key is added as the newest anyway)
+            self.move_to_end(key)
         self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
+        if len(self) > self.size:  # one key added at a time: at most one to drop
             self.popitem(last=False)
 
 
-@dataclass
-class _Aggregate:
-    messages: set[str] = field(default_factory=set)
-    last: float = 0.0
-
-
-@dataclass
-class _Logged:
-    count: int
-    first: str
-    name: str
-    resource_version: str
+# The cache values are plain tuples of strings and numbers (a tuple subclass would not do): the
+# collector stops tracking such a tuple the first time it meets it, so the thousands of entries
+# every recorder keeps (one per event written) are not walked again and again while they wait.
+#: EventAggregator's record: when the last similar event came (clock.now), then the distinct
+#: messages seen (at most AGGREGATE_MAX_EVENTS - 1 kept). Flat: a tuple holding a tuple may stay
+#: tracked for one more collection.
+_Aggregate = tuple[Any, ...]
+#: EventLogger's record of an event written: count, firstTimestamp, name, resourceVersion.
+_Logged = tuple[int, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,24 +152,23 @@ class EventCorrelator:
         seen: _Logged | None = self._logged.get_touch(key)
         if seen is None:
             return Correlated(ev, False, key=key)
+        count, first, name, resource_version = seen
         out = dict(ev)
-        out["metadata"] = {**ev["metadata"], "name": seen.name, "resourceVersion": seen.resource_version}
-        out["count"] = seen.count + 1
-        out["firstTimestamp"] = seen.first
+        out["metadata"] = {**ev["metadata"], "name": name, "resourceVersion": resource_version}
+        out["count"] = count + 1
+        out["firstTimestamp"] = first
         return Correlated(out, True, key=key)
 
     def update_state(self, ev: Obj, key: tuple[str, ...] | None = None) -> None:
         """Remember an event the server accepted, so its repeats patch it."""
         meta = ev.get("metadata") or {}
-        self._logged.put(
-            key or event_key(ev),
-            _Logged(
-                ev.get("count") or 1,
-                ev.get("firstTimestamp") or "",
-                meta.get("name", ""),
-                meta.get("resourceVersion", ""),
-            ),
+        logged: _Logged = (
+            ev.get("count") or 1,
+            ev.get("firstTimestamp") or "",
+            meta.get("name", ""),
+            meta.get("resourceVersion", ""),
         )
+        self._logged.put(key or event_key(ev), logged)
 
     def _allow(self, key: tuple[str, ...]) -> bool:
         """The spam filter's verdict for an event of the (source, object) `key`."""
@@ -190,16 +187,20 @@ class EventCorrelator:
         similar event has had 10 different messages — the shared aggregate key (`key`, its
         aggregate_key), so the flood becomes one event whose count grows (EventAggregator)."""
         now = self.clock.now()
+        message = ev.get("message", "")
         agg: _Aggregate | None = self._aggregates.get_touch(key)
-        if agg is None or now - agg.last > AGGREGATE_INTERVAL:
-            agg = _Aggregate()
-        agg.last = now
-        agg.messages.add(ev.get("message", ""))
-        self._aggregates.put(key, agg)
-        if len(agg.messages) < AGGREGATE_MAX_EVENTS:
-            return ev, (*key, ev.get("message", ""))  # its event_key
-        agg.messages.pop()  # the set never grows past the limit
-        return {**ev, "message": AGGREGATE_PREFIX + ev.get("message", "")}, key
+        if agg is None or now - agg[0] > AGGREGATE_INTERVAL:
+            agg = (now, message)
+        elif message in agg:  # (agg[0], a number, is never a message)
+            agg = (now, *agg[1:])
+        else:
+            agg = (now, *agg[1:], message)
+        if len(agg) - 1 < AGGREGATE_MAX_EVENTS:
+            self._aggregates.put(key, agg)
+            return ev, (*key, message)  # its event_key
+        # the set never grows past the limit: one of its messages goes (client-go's PopAny)
+        self._aggregates.put(key, (now, *agg[2:]))
+        return {**ev, "message": AGGREGATE_PREFIX + message}, key
 
 
 #: The last event-name stamp handed out in this process (client-go uses the wall clock's nanos).

@@ -24,6 +24,7 @@ from kubepy.client import retry as rt
 from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, from_response, is_expired
+from kubepy.client.peek import name_of
 from kubepy.client.resources import ResourceRef, from_discovery, path
 from kubepy.client.shared import SHARED, SHARED_TRIMMED
 from kubepy.client.trim import trim_items
@@ -154,11 +155,13 @@ class RESTClient:
         decode: bool = True,
         shared: bool = False,
         trim: bool = False,
+        raw: bool = False,
     ) -> Any:
         """Send, retrying what may be retried; the decoded JSON answer (None with decode=False,
-        for a caller that only needs the write to succeed), or ApiError. `shared`: a LIST answer
-        whose items may be objects shared with the process's other informers (shared.py);
-        `trim`: a LIST answer whose items lose metadata.managedFields (trim.py)."""
+        for a caller that only needs the write to succeed; its bytes with `raw`), or ApiError.
+        `shared`: a LIST answer whose items may be objects shared with the process's other
+        informers (shared.py); `trim`: a LIST answer whose items lose metadata.managedFields
+        (trim.py)."""
         content = None if body is None else orjson.dumps(body)
         headers = {"Content-Type": content_type} if content is not None else None
         attempt = 0
@@ -179,6 +182,8 @@ class RESTClient:
                 attempt += 1
                 continue
             if resp.status_code < 400:
+                if raw:
+                    return resp.content
                 if shared and resp.content:
                     return (SHARED_TRIMMED if trim else SHARED).decode_list(resp.content)
                 if trim:
@@ -292,6 +297,13 @@ class RESTClient:
         ns = _namespace_of(ref, obj, namespace)
         params = _params(dryRun="All" if dry_run else None, fieldManager=field_manager)
         return await self.request("POST", path(ref, ns), params=params, body=obj)
+
+    async def create_named(self, ref: ResourceRef, obj: Obj, namespace: str = "") -> str:
+        """Create `obj`; the name it got (its generateName filled in), for a caller that needs
+        nothing else of the answer: read from the answer's head when it shows it (peek.py)."""
+        ns = _namespace_of(ref, obj, namespace)
+        answer = await self.request("POST", path(ref, ns), body=obj, raw=True)
+        return name_of(answer, ref.kind, ref.api_version)
 
     async def update(
         self,

@@ -391,7 +391,7 @@ class ReplicationManager(Controller):
 
     async def _create_one(self, owner: Obj) -> str:
         try:
-            pod = await self.client.create(
+            name = await self.client.create_named(
                 PODS, pod_from_template(owner, self.kind), P.meta(owner).get("namespace", "")
             )
         except ApiError as e:
@@ -399,9 +399,7 @@ class ReplicationManager(Controller):
                 return ""  # the namespace is going away: nothing to report, nothing to retry
             await self.recorder.event(owner, WARNING, "FailedCreate", f"Error creating: {e.message}")
             return e.message or str(e)
-        await self.recorder.event(
-            owner, NORMAL, "SuccessfulCreate", f"Created pod: {P.meta(pod).get('name')}"
-        )
+        await self.recorder.event(owner, NORMAL, "SuccessfulCreate", f"Created pod: {name}")
         return ""
 
     async def _delete(self, key: str, owner: Obj, pods: list[Obj], n: int) -> str:

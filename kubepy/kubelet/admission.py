@@ -90,6 +90,8 @@ class NodeUsage:
         containers, inits = spec.get("containers"), spec.get("initContainers")
         had = self._pods.get(key)
         if had is not None and had[0] == containers and had[1] == inits:
+            if had[0] is not containers or had[1] is not inits:  # hold the newest, not an old copy
+                self._pods[key] = (containers, inits, had[2])
             return
         self.discard(key)
         req = requests(pod)
@@ -99,6 +101,12 @@ class NodeUsage:
         ports = _host_ports(pod)
         if ports:
             self._ports[key] = ports
+
+    def refresh(self, key: str, pod: Obj) -> None:
+        """`pod` is a newer copy of what is counted under `key`, its containers unchanged: hold
+        its lists instead (the informer holds those anyway; the old copy can then be freed)."""
+        if key in self._pods:
+            self.set(key, pod)
 
     def discard(self, key: str) -> None:
         """Stop counting the pod under `key` (gone, or finished), if it was counted."""

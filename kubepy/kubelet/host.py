@@ -193,6 +193,10 @@ class KubeletHost:
         # the echo of the kubelet's own status write needs no sync (config's checkAndUpdatePod)
         if differs_semantically(old, new) or not self.status.is_echo(new):
             self._enqueue_pod(new)
+            return
+        node = self.nodes.get((new.get("spec") or {}).get("nodeName") or "")
+        if node is not None:  # what the node counts for the pod: from this copy, not the old one
+            node.workers.usage.refresh(key_of(new), new)
 
     def _pod_deleted(self, pod: Obj | DeletedFinalStateUnknown) -> None:
         self._enqueue_pod(pod.obj if isinstance(pod, DeletedFinalStateUnknown) else pod)

@@ -12,6 +12,7 @@ Pods owned by a Job run to completion after `job_run_seconds`, and init containe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -108,17 +109,26 @@ def _owned_by_job(pod: Obj) -> bool:
     return any(r.get("kind") == "Job" and r.get("controller") for r in refs)
 
 
+@functools.lru_cache(maxsize=16)
+def _default_script(defaults: Defaults) -> ContainerScript:
+    """The script of a container nothing singles out; one shared instance (scripts are frozen)
+    per node-wide defaults, not one more object per container."""
+    return ContainerScript(startup_seconds=defaults.startup_seconds, stop_seconds=defaults.stop_seconds)
+
+
 def script_for(pod: Obj, container: str, defaults: Defaults) -> ContainerScript:
     """The script of one container of `pod`. Annotations apply to every container; a
     container-specific one (`kubepy.io/simulate-exit-code.<container>`) wins. Unparsable values
     are ignored (the pod runs with the defaults)."""
     ann = (pod.get("metadata") or {}).get("annotations") or {}
-    script = ContainerScript(startup_seconds=defaults.startup_seconds, stop_seconds=defaults.stop_seconds)
+    script = _default_script(defaults)
     inits = {c.get("name"): c for c in (pod.get("spec") or {}).get("initContainers") or ()}
     if container in inits and inits[container].get("restartPolicy") != "Always":
         script = replace(script, run_seconds=defaults.init_run_seconds)  # init containers complete
     elif _owned_by_job(pod):
         script = replace(script, run_seconds=defaults.job_run_seconds)
+    if not any(k.startswith(PREFIX) for k in ann):
+        return script
     for name in _ORDER:
         for key in (PREFIX + name, f"{PREFIX}{name}.{container}"):
             if key in ann:

@@ -45,7 +45,6 @@ class PodRecord:
     kill_started: float | None = None
     grace: float = 0.0
     finished: bool = False  # terminal phase reached (containers stopped, nothing restarts)
-    pod: Obj = field(default_factory=dict)  # the pod as last synced
     #: When (clock.now) the pod became active here, for activeDeadlineSeconds.
     started: float | None = None
     deadline_exceeded: bool = False
@@ -226,7 +225,7 @@ class PodWorkers:
                 if meta.get("deletionTimestamp"):
                     await self._confirm_delete(pod)
                 return None
-            rec = self.pods[key] = PodRecord(uid, pod=pod)
+            rec = self.pods[key] = PodRecord(uid)
             adopt = getattr(self.runtime, "adopt", None)
             if adopt is not None:  # a previous process ran it: carry on from its status
                 rec.sandbox_id = adopt(pod)
@@ -235,7 +234,6 @@ class PodWorkers:
                 if refused is not None:
                     await self._reject(pod, rec, *refused)
                     return None
-        rec.pod = pod
         if not rec.finished:
             self.usage.set(key, pod)
         if meta.get("deletionTimestamp"):

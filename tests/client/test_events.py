@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from kubepy.client import events as ev_mod
@@ -91,6 +93,27 @@ def test_combined_events_collapse_into_one_counted_event() -> None:
     second = c.correlate(_event(message="m10"))
     assert second.patch and second.event["metadata"]["name"] == "agg" and second.event["count"] == 2
     assert second.event["message"] == AGGREGATE_PREFIX + "m10"
+
+
+def test_a_repeated_message_counts_once_towards_combining() -> None:
+    c = EventCorrelator(FakeClock())
+    results = [c.correlate(_event(message="m" if i % 2 else f"m{i}")) for i in range(14)]
+    assert [r.event["message"] for r in results] == ["m" if i % 2 else f"m{i}" for i in range(14)]
+    assert c.correlate(_event(message="m16")).event["message"] == "m16"  # the 9th distinct one
+    assert c.correlate(_event(message="m17")).event["message"] == AGGREGATE_PREFIX + "m17"
+
+
+def test_what_the_caches_keep_is_not_walked_by_the_collector() -> None:
+    """Every recorder keeps an entry per event written (thousands per kubelet): plain tuples of
+    strings and numbers, which the collector stops tracking once it met them."""
+    c = EventCorrelator(FakeClock())
+    for i in range(12):
+        r = c.correlate(_event(message=f"m{i}", name=f"o{i % 3}"))
+        c.update_state({**r.event, "metadata": {"name": f"e{i}", "resourceVersion": str(i)}}, r.key)
+    gc.collect()
+    caches = (c._aggregates, c._logged, c._buckets)
+    assert all(len(cache) for cache in caches)
+    assert not any(gc.is_tracked(v) or gc.is_tracked(k) for cache in caches for k, v in cache.items())
 
 
 def test_aggregation_window_restarts_after_ten_minutes() -> None:

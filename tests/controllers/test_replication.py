@@ -253,7 +253,7 @@ async def test_failing_creates_stop_the_slow_start_and_are_reported(client, info
     from kubepy.client.errors import ApiError
 
     attempts: list[str] = []
-    real_create = client.create
+    real_create, real_create_named = client.create, client.create_named
 
     async def failing_create(ref, obj, namespace="", **kw):
         if ref == PODS:
@@ -268,7 +268,7 @@ async def test_failing_creates_stop_the_slow_start_and_are_reported(client, info
             )
         return await real_create(ref, obj, namespace, **kw)
 
-    client.create = failing_create
+    client.create = client.create_named = failing_create
     ctrl = ReplicationManager(client, informers, informers.clock, RC_KIND)
     informers.start()
     await informers.wait_for_sync()
@@ -286,7 +286,7 @@ async def test_failing_creates_stop_the_slow_start_and_are_reported(client, info
         'Error creating: pods "frontend-" is forbidden: exceeded quota: quota'
     ]
     # the next sync tries again (and would go on in batches 1, 2, 4, ... once creates succeed)
-    client.create = real_create
+    client.create, client.create_named = real_create, real_create_named
     await ctrl.sync("default/frontend")
     assert len(await _pods(client)) == 10
 

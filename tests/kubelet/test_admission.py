@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import gc
+import weakref
+
 import pytest
 
 from kubepy.kubelet.admission import NodeUsage, admit, requests
@@ -98,6 +102,30 @@ def test_node_usage_sums(steps, expected) -> None:
             usage.discard(step[1])
     assert _counted(usage) == expected
     assert _counted(usage) == _counted(NodeUsage((k, p) for k, p in _final(steps).items()))
+
+
+class _List(list):  # a decoded list that can be watched for being freed
+    pass
+
+
+def test_refresh_lets_the_old_copy_go_and_never_counts_a_pod_anew() -> None:
+    """The informer replaces a pod by an equal newer copy (the echo of a status write): what the
+    node counts for it then holds the new copy's lists, so the old copy can be freed."""
+    old = _pod(cpu="1", host_port=80)
+    old["spec"]["containers"] = _List(old["spec"]["containers"])
+    gone = weakref.ref(old["spec"]["containers"])
+    usage = NodeUsage()
+    usage.set("ns/a", old)
+    new = copy.deepcopy(_pod(cpu="1", host_port=80))
+    usage.refresh("ns/a", new)
+    del old
+    gc.collect()
+    assert gone() is None
+    assert _counted(usage) == (1, 1000, 0)
+    assert usage.ports_conflict({("", "TCP", 80)})
+    usage.discard("ns/a")
+    usage.refresh("ns/a", new)  # finished (not counted): refreshing does not count it again
+    assert _counted(usage) == (0, 0, 0)
 
 
 def _final(steps) -> dict:

@@ -161,6 +161,12 @@ def test_script_for(pod, container, script) -> None:
     assert script_for(pod, container, D) == script
 
 
+def test_containers_nothing_singles_out_share_one_script() -> None:
+    plain, other = _pod({}), _pod({"team": "a"})
+    assert script_for(plain, "c", D) is script_for(other, "c", D) == ContainerScript(1)
+    assert script_for(_pod({"kubepy.io/simulate-exit-code": "3"}), "c", D) is not script_for(plain, "c", D)
+
+
 def test_ip_allocator_skips_gateway_and_reuses_freed() -> None:
     a = IPAllocator("10.244.3.0/29")  # hosts .1-.6; .1 is the bridge
     got = [a.allocate() for _ in range(5)]
