@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,9 @@ from kubepy.storage.lmdb_format import (
 
 #: (key, mod revision, value) of every current object, in key order, as the open check read them.
 Loaded = list[tuple[str, int, bytes]]
+
+#: How much of the data file the read-ahead thread asks for at once.
+PREFETCH_CHUNK = 8 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,15 +175,43 @@ def _check(env: lmdb.Environment, data: str, verify: bool, keep: bool, lock_fd: 
             if compacted > revision:
                 raise corrupt(f"compacted revision {compacted} is above the current {revision}")
         if verify:
-            # values as buffers into the map: each is copied once, by the check, not twice
-            with env.begin(buffers=True) as txn:
-                _check_log(txn, log, compacted, revision, corrupt)
-                _check_kv(txn, kv, revision, corrupt, loaded)
+            stop = threading.Event()
+            reader = threading.Thread(target=prefetch, args=(data, stop), name="kubepy-store-prefetch")
+            reader.start()
+            try:
+                # values as buffers into the map: each is copied once, by the check, not twice
+                with env.begin(buffers=True) as txn:
+                    _check_log(txn, log, compacted, revision, corrupt)
+                    _check_kv(txn, kv, revision, corrupt, loaded)
+            finally:
+                stop.set()
+                reader.join()
     except BadRecord as exc:
         raise corrupt(str(exc)) from exc
     except lmdb.Error as exc:
         raise corrupt(f"damaged LMDB pages: {exc}") from exc
     return Opened(env, kv, log, meta, revision, compacted, lock_fd, loaded)
+
+
+def prefetch(data: str, stop: threading.Event) -> int:
+    """Read the data file front to back (on its own thread, while the check walks the store in
+    key order) until its end or `stop`; the bytes read. The environment is opened without
+    read-ahead, right for a running store's random reads, so on a cold page cache (after a
+    reboot) every page the walk touched was a disk read of its own: 54-65 s to open a
+    2.3 GB store here, 5.6-6.2 s with this pass streaming the file in. read() gives up the GIL,
+    and on a warm cache the pass ends with the check."""
+    buf = bytearray(PREFETCH_CHUNK)
+    total = 0
+    try:
+        with open(data, "rb", buffering=0) as fh:
+            while not stop.is_set():
+                n = fh.readinto(buf)
+                if not n:
+                    break
+                total += n
+    except OSError:  # only a hint: the check reads the store itself and names any fault
+        pass
+    return total
 
 
 def _check_log(txn: lmdb.Transaction, db: Any, compacted: int, revision: int, corrupt: Any) -> None:
