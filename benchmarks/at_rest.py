@@ -47,7 +47,7 @@ from typing import Any
 import clusterbench
 import httpx
 import orjson
-from clusterbench import free_port, parse_time, pause_rc
+from clusterbench import drop_from_page_cache, free_port, parse_time, pause_rc
 
 REPO = Path(__file__).resolve().parent.parent
 PY_SPY = Path(sys.executable).parent / "py-spy"
@@ -386,6 +386,8 @@ def print_profile(profile: Path) -> None:
 def restart(
     ns: argparse.Namespace, up_args: list[str], work: Path, http: httpx.Client, label: str
 ) -> tuple[subprocess.Popen[bytes], dict[str, float]]:
+    if ns.drop_page_cache:
+        drop_from_page_cache(str(work / "data" / "storage" / "data.mdb"))
     since = time.time()
     t0 = time.monotonic()
     child = spawn(["_up", *up_args], work / "up.log", {})
@@ -559,6 +561,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a kept work dir: only the restarts (--nodes/--pods as it was seeded)",
     )
     p.add_argument("--restarts", type=int, default=3, help="with --restart-from: 1 cold start only, 2, 3")
+    p.add_argument(
+        "--drop-page-cache",
+        action="store_true",
+        help="before each restart, drop the store's data file from the page cache (as a reboot would)",
+    )
     ns = p.parse_args(argv)
     if ns.restart_from:
         figures = restarts_only(ns, ns.restart_from)

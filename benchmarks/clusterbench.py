@@ -3,6 +3,7 @@ they import this module from their own folder."""
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from datetime import datetime
@@ -54,3 +55,13 @@ def wait_until(
             return result
         time.sleep(poll)
     raise TimeoutError(f"{what} did not happen within {timeout}s")
+
+
+def drop_from_page_cache(path: str) -> None:
+    """Forget the file's cached pages (posix_fadvise DONTNEED), as a reboot would: the next
+    reads come from the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)

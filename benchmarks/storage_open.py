@@ -14,15 +14,9 @@ import argparse
 import os
 import time
 
+from clusterbench import drop_from_page_cache
+
 from kubepy.storage import lmdb_files
-
-
-def drop_from_page_cache(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
 
 
 def open_once(store: str) -> tuple[float, int]:
