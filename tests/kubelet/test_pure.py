@@ -177,6 +177,44 @@ def test_ip_allocator_skips_gateway_and_reuses_freed() -> None:
     assert a.allocate() == "10.244.3.4"
 
 
+@pytest.mark.parametrize(
+    "cidr",
+    [
+        "10.244.3.0/24",
+        "10.244.3.0/29",
+        "10.0.0.0/30",
+        "10.0.0.0/31",
+        "10.0.0.7/32",
+        "fd00::/120",
+        "fd00::/126",
+        "fd00::/127",
+        "fd00::1/128",
+    ],
+)
+def test_ip_allocator_hands_out_the_hosts_after_the_gateway(cidr: str) -> None:
+    """The addresses, in order, are hosts() less the first (the bridge); reserve takes exactly
+    those, in their canonical spelling, once."""
+    import ipaddress
+
+    net = ipaddress.ip_network(cidr)
+    expected = [str(ip) for ip in net.hosts()][1:]
+    a = IPAllocator(cidr)
+    got = []
+    for _ in expected:
+        got.append(a.allocate())
+    assert got == expected
+    with pytest.raises(RuntimeError_):
+        a.allocate()
+    b = IPAllocator(cidr)
+    outside = {str(net.network_address), str(net.broadcast_address), "10.9.9.9", "fd00::1:0", "bogus"}
+    for ip in sorted(outside - set(expected)):
+        assert not b.reserve(ip), ip
+    if net.version == 6 and expected:
+        assert not b.reserve(ipaddress.ip_address(expected[0]).exploded)  # not the canonical spelling
+    assert all(b.reserve(ip) for ip in expected)
+    assert not any(b.reserve(ip) for ip in expected)  # taken
+
+
 def test_nth_node_cidrs_and_ips_are_distinct() -> None:
     seen = [nth_node(i) for i in range(1, 5001)]
     assert nth_node(1) == ("node-1", "10.244.1.0/24", "172.18.0.3")

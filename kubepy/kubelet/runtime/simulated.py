@@ -34,20 +34,25 @@ SIGKILL_EXIT = 137
 
 class IPAllocator:
     """Pod IPs from the node's CIDR: the network and broadcast addresses and .1 (the bridge) are
-    never handed out; a freed IP goes to the back of the line."""
+    never handed out; a freed IP goes to the back of the line. The free addresses are a range of
+    integers, made into strings as they are handed out: a list of every address of every node
+    was 2.5 million strings at 5,000 nodes."""
 
     def __init__(self, cidr: str) -> None:
         net = ipaddress.ip_network(cidr, strict=False)
-        hosts = (str(ip) for ip in net.hosts())
+        hosts = iter(net.hosts())  # a list for a /32 or /128
         next(hosts, None)  # the gateway
-        self._free = list(hosts)
-        self._index = frozenset(self._free)
+        first = next(hosts, None)
+        # hosts() ends before the broadcast address of an IPv4 network larger than /31
+        last = int(net.broadcast_address) - (1 if net.version == 4 and net.prefixlen < 31 else 0)
+        self._free = range(int(first), last + 1) if first is not None else range(0)
+        self._make = type(net.network_address)
         self._pos = 0
         self._used: set[str] = set()
 
     def allocate(self) -> str:
         for _ in range(len(self._free)):
-            ip = self._free[self._pos]
+            ip = str(self._make(self._free[self._pos]))
             self._pos = (self._pos + 1) % len(self._free)
             if ip not in self._used:
                 self._used.add(ip)
@@ -55,11 +60,19 @@ class IPAllocator:
         raise RuntimeError_("the node's pod CIDR is exhausted")
 
     def reserve(self, ip: str) -> bool:
-        """Take a given IP (an adopted pod keeps its own); False if it is not ours or taken."""
-        if ip in self._used or ip not in self._index:
+        """Take a given IP (an adopted pod keeps its own); False if it is not ours (in its
+        canonical spelling) or taken."""
+        if ip in self._used or not self._ours(ip):
             return False
         self._used.add(ip)
         return True
+
+    def _ours(self, ip: str) -> bool:
+        try:
+            addr = self._make(ip)
+        except ValueError:
+            return False
+        return str(addr) == ip and int(addr) in self._free
 
     def release(self, ip: str) -> None:
         self._used.discard(ip)
