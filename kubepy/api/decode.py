@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from kubepy.api.jsonkey import json_key
+from kubepy.api.remember import Payoff
 from kubepy.api.schema import Field, ListOf, MapOf, Prim, Raw, Struct, Type
 from kubepy.util.fifo import put_bounded
 
@@ -142,14 +143,17 @@ def _remembered_check(check: Any) -> Any:
     equal values): the value it returned then, as fresh containers, or the value itself when
     the check left it as it was. A bail is not remembered: the full walk reports it each time."""
     seen: dict[bytes, bytes | None] = {}
+    payoff = Payoff()
 
     def run(value: Any) -> Any:
-        if type(value) is not dict:
+        if type(value) is not dict or payoff.skipping():
             return check(value)
         raw = json_key(value)
         if raw is None:
             return check(value)
-        if raw in seen:
+        hit = raw in seen
+        payoff.note(hit)
+        if hit:
             out = seen[raw]
             return value if out is None else orjson.loads(out)
         result = check(value)
@@ -488,12 +492,14 @@ def _remembered(order: Any) -> tuple[Any, Any]:
     its twin for a value only to be encoded, which hands out that JSON as an `orjson.Fragment`.
     Both share what they remember."""
     seen: dict[bytes, bytes] = {}
+    payoff, encode_payoff = Payoff(), Payoff()
 
     def run(value: Any) -> Any:
-        key = json_key(value) if isinstance(value, dict) else None
+        key = json_key(value) if isinstance(value, dict) and not payoff.skipping() else None
         if key is None:
             return order(value)
         done = seen.get(key)
+        payoff.note(done is not None)
         if done is not None:
             return orjson.loads(done)
         out = order(value)
@@ -501,10 +507,11 @@ def _remembered(order: Any) -> tuple[Any, Any]:
         return out
 
     def run_to_encode(value: Any) -> Any:
-        key = json_key(value) if isinstance(value, dict) else None
+        key = json_key(value) if isinstance(value, dict) and not encode_payoff.skipping() else None
         if key is None:
             return order(value)
         done = seen.get(key)
+        encode_payoff.note(done is not None)
         if done is None:
             done = orjson.dumps(order(value))
             put_bounded(seen, key, done, REMEMBERED_ORDERS)

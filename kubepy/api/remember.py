@@ -43,3 +43,33 @@ def remember_in_place(fill: Filler, size: int = 4096) -> Filler:
         put_bounded(seen, raw, None if out == raw else out, size)
 
     return run
+
+
+class Payoff:
+    """Whether a memo keyed by JSON still pays for the encoding its lookups cost. Some values are
+    new in nearly every write (a pod's status, a Lease's spec, a node's heartbeat), and a memo of
+    them encodes each twice for nothing. After `probe` lookups with fewer than one hit in `ratio`,
+    the memo is passed by (`skipping()`) for the next `skip` values, then measured again. Only
+    the speed depends on it: a memo answers what the work it saves would."""
+
+    __slots__ = ("hits", "lookups", "probe", "ratio", "skip", "skipped")
+
+    def __init__(self, probe: int = 256, ratio: int = 16, skip: int = 4096) -> None:
+        self.probe, self.ratio, self.skip = probe, ratio, skip
+        self.hits = self.lookups = self.skipped = 0
+
+    def skipping(self) -> bool:
+        """Whether to pass the memo by for this value (counts the value as passed by)."""
+        if self.skipped:
+            self.skipped -= 1
+            return True
+        return False
+
+    def note(self, hit: bool) -> None:
+        """One lookup's outcome."""
+        self.lookups += 1
+        self.hits += hit
+        if self.lookups >= self.probe:
+            if self.hits * self.ratio < self.lookups:
+                self.skipped = self.skip
+            self.hits = self.lookups = 0

@@ -191,3 +191,72 @@ async def test_limit_range_applies_from_the_next_pod_after_pods_without_any(
     assert (await client.delete(f"{LIMITS}/limit-range-1")).status_code == 200
     r = await client.post(PODS, json=pod("gone"))
     assert r.status_code == 201 and r.json()["spec"]["containers"][0].get("resources") in (None, {})
+
+
+class _Recorder:
+    """A plugin that notes every write it is shown; `resources` as chain.applicable reads it."""
+
+    name = "Recorder"
+
+    def __init__(self, resources: frozenset | None = None) -> None:
+        if resources is not None:
+            self.resources = resources
+        self.seen: list[tuple[str, str, str]] = []
+
+    def admit(self, attrs) -> None:
+        self.seen.append(("admit", attrs.resource, attrs.subresource))
+
+    def validate(self, attrs) -> None:
+        self.seen.append(("validate", attrs.resource, attrs.subresource))
+
+
+def test_applicable_keeps_undeclared_plugins_and_those_naming_the_resource() -> None:
+    from kubepy.apiserver import admission
+
+    every, pods, claims = (
+        _Recorder(),
+        _Recorder(frozenset({("", "pods")})),
+        _Recorder(frozenset({("", "pvcs")})),
+    )
+    chain = [pods, every, claims]
+    assert admission.applicable(chain, "", "pods") == (pods, every)
+    assert admission.applicable(chain, "", "events") == (every,)
+    assert admission.applicable(chain, "apps", "pods") == (every,)  # the group is part of the name
+    # the default plugins all act on pods (and LimitRanger on claims), never on Events
+    default = admission.default_chain(lambda ns: [])
+    assert admission.applicable(default, "", "pods") == tuple(default)
+    assert admission.applicable(default, "", "events") == ()
+    assert [p.name for p in admission.applicable(default, "", "persistentvolumeclaims")] == ["LimitRanger"]
+
+
+async def test_a_store_runs_the_plugins_that_may_act_and_follows_chain_changes(
+    server, client: httpx.AsyncClient
+) -> None:
+    """An Event's write skips a pods-only plugin; one declaring nothing sees it; a plugin added to
+    the chain later is run from the next write on, and one removed is no longer run."""
+    env = server.registry.env
+    every, pods_only = _Recorder(), _Recorder(frozenset({("", "pods")}))
+    env.admission.extend([every, pods_only])
+    event = {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": "e1"},
+        "involvedObject": {"kind": "Pod", "name": "p1", "namespace": "default"},
+        "reason": "Test",
+    }
+    assert (await client.post("/api/v1/namespaces/default/events", json=event)).status_code == 201
+    assert every.seen == [("admit", "events", ""), ("validate", "events", "")]
+    assert pods_only.seen == []
+    assert (await client.post(PODS, json=pod("p1"))).status_code == 201
+    assert pods_only.seen == [("admit", "pods", ""), ("validate", "pods", "")]
+    later = _Recorder(frozenset({("", "events")}))
+    env.admission.append(later)
+    env.admission.remove(every)
+    r = await client.patch(
+        "/api/v1/namespaces/default/events/e1",
+        json={"message": "m"},
+        headers={"content-type": "application/merge-patch+json"},
+    )
+    assert r.status_code == 200, r.text
+    assert later.seen == [("admit", "events", ""), ("validate", "events", "")]
+    assert len(every.seen) == 4  # the event's write and the pod's; removed: not asked again

@@ -7,6 +7,7 @@ is 10.1.1.1); IPv6 zones ("fe80::1%eth0") are not addresses.
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 
 from kubepy.api.errors import FieldError, invalid
@@ -17,13 +18,18 @@ CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+#: four dot-separated runs of one to three ASCII digits (leading zeros allowed: sloppy)
+_DOTTED = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})")
+
+
 def _sloppy_v4(value: str) -> str | None:
-    parts = value.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and 0 < len(p) <= 3 for p in parts):
+    m = _DOTTED.fullmatch(value)
+    if m is None:
         return None
-    if any(int(p) > 255 for p in parts):
+    a, b, c, d = (int(p) for p in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
         return None
-    return ".".join(str(int(p)) for p in parts)
+    return f"{a}.{b}.{c}.{d}"
 
 
 def parse_ip(value: object) -> Address | None:
@@ -78,7 +84,17 @@ def ip_family(value: object) -> str:
 
 def validate_ip(path: str, value: object) -> list[FieldError]:
     """validation.IsValidIP."""
-    return [] if parse_ip(value) is not None else [invalid(path, value, IP_MSG)]
+    if isinstance(value, str) and value and "%" not in value and _valid_ip(value):
+        return []
+    return [invalid(path, value, IP_MSG)]
+
+
+@lru_cache(maxsize=16384)  # the pod and host IPs of every status write; a flag, not an address
+def _valid_ip(value: str) -> bool:
+    """parse_ip(value) is not None, without making the address when it is a dotted quad."""
+    if ":" not in value:
+        return _sloppy_v4(value) is not None
+    return _parse_ip(value) is not None
 
 
 def validate_cidr(path: str, value: object) -> list[FieldError]:

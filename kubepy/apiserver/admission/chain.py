@@ -62,6 +62,16 @@ def aggregate(msgs: Sequence[str]) -> str:
     return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
 
 
+def applicable(plugins: Sequence[Any], group: str, resource: str) -> tuple[Any, ...]:
+    """The plugins that may act on writes of `resource` in `group`: each that declares no
+    `resources` (a set of (group, plural)), and each that names this one. The others return at
+    once for every write of it, so a store runs its chain without them (an Event passes by three
+    plugins, all of them about pods)."""
+    return tuple(
+        p for p in plugins if (res := getattr(p, "resources", None)) is None or (group, resource) in res
+    )
+
+
 def admit(plugins: Sequence[Any], attrs: Attributes) -> None:
     """The mutating phase, in order."""
     for p in plugins:

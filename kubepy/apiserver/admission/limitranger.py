@@ -228,6 +228,8 @@ def _items(limit_range: Obj) -> Iterable[Obj]:
 # ---- the plugin ---------------------------------------------------------------------------------
 class LimitRanger:
     name = "LimitRanger"
+    #: what it may act on (chain.applicable): pods and claims (SupportsAttributes)
+    resources = frozenset({("", "pods"), ("", "persistentvolumeclaims")})
 
     def __init__(self, limit_ranges: Callable[[str], list[Obj]]) -> None:
         """`limit_ranges(namespace)`: the namespace's LimitRanges, read from the watch cache."""

@@ -12,6 +12,8 @@ MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
 
 class ServiceAccount:
     name = "ServiceAccount"
+    #: what it may act on (chain.applicable): pods alone
+    resources = frozenset({("", "pods")})
 
     def mutates(self, attrs: Attributes) -> bool:
         return attrs.is_pod() and attrs.operation == CREATE

@@ -33,6 +33,8 @@ def missing_tolerations(tolerations: list[Any], seconds: dict[str, int]) -> list
 
 class DefaultTolerationSeconds:
     name = "DefaultTolerationSeconds"
+    #: what it may act on (chain.applicable): pods alone
+    resources = frozenset({("", "pods")})
 
     def __init__(self, not_ready_seconds: int = DEFAULT_SECONDS, unreachable_seconds: int = DEFAULT_SECONDS):
         self.seconds = {NOT_READY: not_ready_seconds, UNREACHABLE: unreachable_seconds}

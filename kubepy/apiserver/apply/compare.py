@@ -237,16 +237,19 @@ def _cmp_view_members(
             if rc is MISSING and rv is not None:
                 rc = None if plan[k] is None else {}
         if lc is MISSING:
-            if rc is MISSING:
-                continue
-        elif rc is not MISSING:
-            t = type(lc)
-            if t is type(rc):
-                if t is str or t is int or t is float or lc is None:  # not bool: True == 1
-                    if lc == rc:  # most of a write's leaves: nothing to record, no call to make
-                        continue
-                elif (t is dict or t is list) and _same_json(lc, rc):
-                    continue  # an untouched subtree: equal views compare to no change
+            if rc is not MISSING:  # _cmp_view's first step, without the call
+                _created.added(rc, children.get(k, other), path + ("f:" + k,), None, acc["added"])
+            continue
+        if rc is MISSING:
+            _created.added(lc, children.get(k, other), path + ("f:" + k,), None, acc["removed"])
+            continue
+        t = type(lc)
+        if t is type(rc):
+            if t is str or t is int or t is float or lc is None:  # not bool: True == 1
+                if lc == rc:  # most of a write's leaves: nothing to record, no call to make
+                    continue
+            elif (t is dict or t is list) and _same_json(lc, rc):
+                continue  # an untouched subtree: equal views compare to no change
         _cmp_view(lc, rc, children.get(k, other), path + ("f:" + k,), acc)
 
 
@@ -281,9 +284,12 @@ def _cmp_view_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str,
         ll, rl = lmap.get(pe, []), rmap.get(pe, [])
         p = path + (pe,)
         if len(ll) <= 1 and len(rl) <= 1:
-            if ll and rl and _same_json(ll[0], rl[0]):
-                continue  # an item left as it was
-            _cmp_view(ll[0] if ll else MISSING, rl[0] if rl else MISSING, inner, p, acc)
+            if not ll:  # added or removed whole: _cmp_view's first step, without the call
+                _created.added(rl[0], inner, p, None, acc["added"])
+            elif not rl:
+                _created.added(ll[0], inner, p, None, acc["removed"])
+            elif not _same_json(ll[0], rl[0]):  # else an item left as it was
+                _cmp_view(ll[0], rl[0], inner, p, acc)
         elif len(ll) >= 2 and len(rl) >= 2:
             lz = [with_zero_structs(v, inner) for v in ll]
             if not json_equal(lz, [with_zero_structs(v, inner) for v in rl]):

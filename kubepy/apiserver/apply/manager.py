@@ -214,14 +214,11 @@ def shape_key(d: dict, drop: frozenset = _NO_KEYS) -> tuple | None:
 
 def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:
     """created_fields(obj) - STRIPPED, remembered per skeleton (see `skeleton`) of the object
-    without the metadata no one owns, told apart by `shape_key`."""
+    without the metadata no one owns. The key is the whole object's `shape_key`, which tells
+    apart finer than that skeleton (the volatile keys are in it, though not their values): equal
+    keys still mean equal skeletons, and the objects of one writer carry the same volatile keys."""
     meta = obj.get("metadata")
-    if isinstance(meta, dict):
-        mk = shape_key(meta, _VOLATILE)
-        ok = shape_key(obj, _METADATA)
-        raw = None if mk is None or ok is None else (ok, mk)
-    else:
-        raw = shape_key(obj)
+    raw = shape_key(obj)
     if raw is None:  # no exact key: walk it
         return created_fields(obj, node, reset) - STRIPPED
     key = (reset, raw)

@@ -20,9 +20,11 @@ def unmoved(managed: Managed, ident: str, cmp: Comparison, stripped: FieldSet) -
     no field from any entry, `ident`'s included, and leaves every entry as it was; None when the
     general path has work to do (or when an entry is empty or the update entries are over the cap,
     which the general path would also change)."""
+    own = managed.fields.get(ident)
+    if own is None and not (cmp.added <= stripped and cmp.modified <= stripped):
+        return None  # a first write of fields by this writer (a pod's first status): no set built
     changed = cmp.modified | cmp.added
     fs = changed - stripped if changed else changed
-    own = managed.fields.get(ident)
     if fs and (own is None or not fs <= own.fields):
         return None
     touched = changed | cmp.removed

@@ -84,14 +84,18 @@ def _settle(
 def _without_equal_fields(old: Any, new: Any, node: Node, reset: FieldSet = EMPTY) -> tuple[Any, Any, bool]:
     """Both objects without the top-level fields they hold equal: an equal field compares to no
     change (absent from both, it zero-fills the same on both sides), and most writes touch one
-    field of many. Equal means equal JSON, key order included, which implies json_equal. A reset
-    top-level field goes too, since every change at or under it is excluded (a /status write
-    compares the status alone); the flag says whether that left nothing of `reset` to exclude."""
+    field of many. Equal means equal values with equal JSON, key order included, which implies
+    json_equal. A reset top-level field goes too, since every change at or under it is excluded
+    (a /status write compares the status alone); the flag says whether that left nothing of
+    `reset` to exclude."""
     if node.kind not in (STRUCT, MAP) or not isinstance(old, dict) or not isinstance(new, dict):
         return old, new, not reset
     drop = {p[0][2:] for p in reset if len(p) == 1 and p[0].startswith("f:")}
     dropped = len(drop) == len(reset)
-    drop.update(k for k, v in new.items() if k not in drop and k in old and _dumps(v) == _dumps(old[k]))
+    for k, v in new.items():
+        # `==` in C turns most unequal pairs away before both are encoded (as compare._same_json)
+        if k not in drop and k in old and v == (ov := old[k]) and _dumps(v) == _dumps(ov):
+            drop.add(k)
     if not drop:
         return old, new, dropped
     kept_old = {k: v for k, v in old.items() if k not in drop}

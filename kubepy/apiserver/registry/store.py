@@ -108,6 +108,17 @@ class Store:
         self.hooks = hooks or Hooks()
         self.strategy = res.strategy
         self._memo = create_memo.CreateMemo() if self.strategy.create_memo else None
+        self._chain: tuple[Any, ...] | None = None  # env.admission as `_applicable` was chosen from
+        self._applicable: tuple[Any, ...] = ()
+
+    def _plugins(self) -> tuple[Any, ...]:
+        """The admission plugins that may act on this resource (admission.applicable), chosen
+        again whenever env.admission is not the chain they were chosen from."""
+        chain = tuple(self.env.admission)
+        if chain != self._chain:
+            self._applicable = admission.applicable(chain, self.res.group, self.res.plural)
+            self._chain = chain
+        return self._applicable
 
     async def _storage(self, op: str, coro: Any) -> Any:
         """Every storage call, timed into etcd_request_duration_seconds as Kubernetes reports."""
@@ -319,10 +330,10 @@ class Store:
         self.strategy.default(obj)
         # Kubernetes records the manager's fields before admission: what plugins add is no one's
         requested = None
-        if not (trusted or applied) and admission.may_mutate(self.env.admission, attrs):
+        if not (trusted or applied) and admission.may_mutate(self._plugins(), attrs):
             requested = json_copy(obj)
         if not trusted:
-            admission.admit(self.env.admission, attrs)
+            admission.admit(self._plugins(), attrs)
         if requested == obj:
             requested = None
         ctx = self._ctx(ns)
@@ -359,7 +370,7 @@ class Store:
                 raise self._invalid(meta.get("name") or meta.get("generateName", ""), errs)
             if not trusted:
                 attrs.obj = obj
-                admission.validate(self.env.admission, attrs)
+                admission.validate(self._plugins(), attrs)
             self.strategy.canonicalize(obj)
             for w in self.strategy.warnings(obj, None):
                 warnings.append(w)
@@ -411,7 +422,7 @@ class Store:
         body = create_memo.body_key(obj)
         if body is None:
             return None
-        state = admission.memo_state(self.env.admission, attrs)
+        state = admission.memo_state(self._plugins(), attrs)
         if state is None:
             return None
         return create_memo.Key(ns, manager, (opts.field_validation, opts.force), state, body)
@@ -442,10 +453,10 @@ class Store:
                 raise self._invalid(name, errs)
             if attempt:
                 attrs.memo.clear()  # storage was awaited: look again
-                if admission.memo_state(self.env.admission, attrs) != state:
+                if admission.memo_state(self._plugins(), attrs) != state:
                     assert rem.base is not None
                     attrs.obj = create_memo.named_base(rem.base, name, uid, now)
-                    admission.validate(self.env.admission, attrs)
+                    admission.validate(self._plugins(), attrs)
             obj = create_memo.build(rem, name, uid, now)
             for w in self.strategy.warnings(obj, None):
                 warnings.append(w)
@@ -584,7 +595,7 @@ class Store:
         new["apiVersion"], new["kind"] = self.res.api_version, self.res.kind
         self.strategy.default(new)
         attrs = self._admission(admission.UPDATE, ns, new, old, subresource, opts)
-        admission.admit(self.env.admission, attrs)
+        admission.admit(self._plugins(), attrs)
         objectmeta.fill_update(meta, old_meta)
         ctx = self._ctx(ns, subresource)
         if subresource == "status":
@@ -599,7 +610,7 @@ class Store:
             errs += self.strategy.validate_update(new, old, ctx)
         if errs:
             raise self._invalid(name, errs)
-        admission.validate(self.env.admission, attrs)
+        admission.validate(self._plugins(), attrs)
         self.strategy.canonicalize(new)
         for w in self.strategy.warnings(new, old):
             warnings.append(w)
