@@ -80,18 +80,19 @@ def _pe_or_none(node: Node, value: Any) -> str | None:
 def ensure_named_members(fs: FieldSet, node: Node) -> FieldSet:
     """Set.EnsureNamedFieldsAreMembers: a struct field with owned children counts as owned too."""
     out = set(fs)
-
-    def walk(trie: Trie, n: Node, prefix: Path) -> None:
-        for pe, sub in trie.items():
-            if pe == "." or len(sub) == ("." in sub):
-                continue  # the member marker, or a leaf: nothing below to imply anything
-            path = prefix + (pe,)
-            if pe.startswith("f:") and declared(n, pe[2:]):
-                out.add(path)
-            walk(sub, descend(n, pe), path)
-
-    walk(to_trie(fs), node, ())
+    _named_members(to_trie(fs), node, (), out)
     return frozenset(out)
+
+
+def _named_members(trie: Trie, n: Node, prefix: Path, out: set[Path]) -> None:
+    # module level: a recursive inner function would be a reference cycle left for the collector
+    for pe, sub in trie.items():
+        if pe == "." or len(sub) == ("." in sub):
+            continue  # the member marker, or a leaf: nothing below to imply anything
+        path = prefix + (pe,)
+        if pe.startswith("f:") and declared(n, pe[2:]):
+            out.add(path)
+        _named_members(sub, descend(n, pe), path, out)
 
 
 def check_typed(value: Any, node: Node, path: str = "") -> list[TypedError]:

@@ -168,17 +168,19 @@ def _sorted_items(node: Trie) -> list[tuple[str, Trie]]:
 
 def iterate(fs: FieldSet) -> Iterator[Path]:
     """Set.Iterate order: at each level the members first, then the children, each sorted."""
+    return _iterate(to_trie(fs), ())
 
-    def walk(node: Trie, prefix: Path) -> Iterator[Path]:
-        items = _sorted_items(node)
-        for pe, sub in items:
-            if "." in sub:
-                yield prefix + (pe,)
-        for pe, sub in items:
-            if len(sub) > ("." in sub):
-                yield from walk(sub, prefix + (pe,))
 
-    return walk(to_trie(fs), ())
+def _iterate(node: Trie, prefix: Path) -> Iterator[Path]:
+    # module level, as every recursive walk here: a recursive inner function is a reference
+    # cycle (it holds the cell naming itself), garbage the collector has to find after each call
+    items = _sorted_items(node)
+    for pe, sub in items:
+        if "." in sub:
+            yield prefix + (pe,)
+    for pe, sub in items:
+        if len(sub) > ("." in sub):
+            yield from _iterate(sub, prefix + (pe,))
 
 
 def recursive_difference(fs: FieldSet, prefixes: FieldSet) -> FieldSet:
@@ -295,27 +297,27 @@ def _decoded(raw: bytes) -> FieldSet:
 def _decode(obj: dict) -> FieldSet:
     """The parse behind decode_fields."""
     out: set[Path] = set()
-
-    def walk(node: dict, prefix: Path) -> bool:
-        """Adds the children of `node`; returns whether any child path was found."""
-        found = False
-        for key, sub in node.items():
-            if key == ".":
-                continue
-            if not isinstance(sub, dict):
-                raise ValueError(f"FieldsV1 entry {key!r} must be an object")
-            try:
-                pe = canonical_pe(key)
-            except (ValueError, orjson.JSONDecodeError) as e:
-                raise ValueError(f"parsing key as path element: {e}") from None
-            if pe is None:
-                continue
-            path = prefix + (pe,)
-            has_children = walk(sub, path)
-            if "." in sub or not has_children:
-                out.add(path)
-            found = True
-        return found
-
-    walk(obj, ())
+    _decode_into(obj, (), out)
     return frozenset(out)
+
+
+def _decode_into(node: dict, prefix: Path, out: set[Path]) -> bool:
+    """Adds the paths below `node` to `out`; whether any child path was found."""
+    found = False
+    for key, sub in node.items():
+        if key == ".":
+            continue
+        if not isinstance(sub, dict):
+            raise ValueError(f"FieldsV1 entry {key!r} must be an object")
+        try:
+            pe = canonical_pe(key)
+        except (ValueError, orjson.JSONDecodeError) as e:
+            raise ValueError(f"parsing key as path element: {e}") from None
+        if pe is None:
+            continue
+        path = prefix + (pe,)
+        has_children = _decode_into(sub, path, out)
+        if "." in sub or not has_children:
+            out.add(path)
+        found = True
+    return found
