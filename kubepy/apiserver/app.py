@@ -201,7 +201,7 @@ class App:
         if s == "finalize" and req.method == "PUT":
             return await sub.finalize(entry, req)
         if s == "token" and req.method == "POST":
-            return await token.create_token(entry, req, self.server.token_key)
+            return await token.create_token(entry, req, self.server.token_key, self.server.registry.lookup)
         if s == "proxy":
             return await self._proxy(entry, req)
         if s in sub.KUBELET_ROUTED:

@@ -213,3 +213,60 @@ async def test_events_apis_share_one_stored_event(client, server):
     r = await client.delete("/apis/events.k8s.io/v1/namespaces/default/events/e1")
     assert r.status_code == 200
     assert (await client.get("/api/v1/namespaces/default/events/e1")).status_code == 404
+
+
+async def test_service_account_token_bound_to_an_object(client, server):
+    """boundObjectRef as Kubernetes' TokenREST checks it: the object must exist (its 404), carry
+    the given uid (409), be a core Pod, Secret or Node (400); the claims name it, and a pod's
+    node (its uid too while the node exists)."""
+    import base64
+
+    import orjson
+
+    def claims_of(body: dict) -> dict:
+        payload = body["status"]["token"].split(".")[1]
+        return orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["kubernetes.io"]
+
+    url = "/api/v1/namespaces/default/serviceaccounts/default/token"
+    sa = {"metadata": {"name": "default"}}
+    await client.post("/api/v1/namespaces/default/serviceaccounts", json=sa)
+    node = (await client.post("/api/v1/nodes", json={"metadata": {"name": "n1"}})).json()
+    spec = {"nodeName": "n1", "containers": [{"name": "c", "image": "i"}]}
+    pod = (
+        await client.post("/api/v1/namespaces/default/pods", json={"metadata": {"name": "p"}, "spec": spec})
+    ).json()
+    ref = {"apiVersion": "v1", "kind": "Pod", "name": "p", "uid": pod["metadata"]["uid"]}
+    r = await client.post(url, json={"spec": {"boundObjectRef": ref}})
+    assert r.status_code == 201, r.text
+    assert r.json()["spec"]["boundObjectRef"] == ref
+    got = claims_of(r.json())
+    assert list(got) == ["namespace", "serviceaccount", "pod", "node"]
+    assert got["pod"] == {"name": "p", "uid": pod["metadata"]["uid"]}
+    assert got["node"] == {"name": "n1", "uid": node["metadata"]["uid"]}
+
+    r = await client.post(url, json={"spec": {"boundObjectRef": {**ref, "uid": "other"}}})
+    assert r.status_code == 409
+    assert r.json()["message"] == (
+        'Operation cannot be fulfilled on Pod "p": the UID in the bound object reference (other) does'
+        " not match the UID in record. The object might have been deleted and then recreated"
+    )
+    r = await client.post(
+        url, json={"spec": {"boundObjectRef": {"apiVersion": "v1", "kind": "Pod", "name": "x"}}}
+    )
+    assert (r.status_code, r.json()["message"]) == (404, 'pods "x" not found')
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "name": "c"}
+    r = await client.post(url, json={"spec": {"boundObjectRef": cm}})
+    assert (r.status_code, r.json()["message"]) == (
+        400,
+        "cannot bind token to object of type /v1, Kind=ConfigMap",
+    )
+    r = await client.post(
+        url, json={"spec": {"boundObjectRef": {"apiVersion": "v1", "kind": "Node", "name": "n1"}}}
+    )
+    assert claims_of(r.json())["node"] == {"name": "n1", "uid": node["metadata"]["uid"]}
+    spec = {"nodeName": "ghost", "containers": [{"name": "c", "image": "i"}]}
+    await client.post("/api/v1/namespaces/default/pods", json={"metadata": {"name": "q"}, "spec": spec})
+    r = await client.post(
+        url, json={"spec": {"boundObjectRef": {"apiVersion": "v1", "kind": "Pod", "name": "q"}}}
+    )
+    assert claims_of(r.json())["node"] == {"name": "ghost"}  # no uid: the node does not exist
