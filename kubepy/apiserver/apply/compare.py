@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from kubepy.api.schema import ListOf, Struct
-from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, field_pe, recursive_difference
+from kubepy.apiserver.apply.fieldpath import EMPTY, FIELD_PES, FieldSet, Path, field_pe, recursive_difference
 from kubepy.apiserver.apply.typed import (
     ASSOC,
     LEAF,
@@ -225,6 +225,7 @@ def _cmp_view_members(
     without a call. It runs once per key of every object a write touches."""
     info = _created._info(node)
     children, other = info.children, info.other
+    pes = FIELD_PES
     keys = {**(lv or {}), **(rv or {})}
     if plan:
         keys.update(dict.fromkeys(plan))
@@ -238,10 +239,14 @@ def _cmp_view_members(
                 rc = None if plan[k] is None else {}
         if lc is MISSING:
             if rc is not MISSING:  # _cmp_view's first step, without the call
-                _created.added(rc, children.get(k, other), path + ("f:" + k,), None, acc["added"])
+                _created.added(
+                    rc, children.get(k, other), path + (pes.get(k) or field_pe(k),), None, acc["added"]
+                )
             continue
         if rc is MISSING:
-            _created.added(lc, children.get(k, other), path + ("f:" + k,), None, acc["removed"])
+            _created.added(
+                lc, children.get(k, other), path + (pes.get(k) or field_pe(k),), None, acc["removed"]
+            )
             continue
         t = type(lc)
         if t is type(rc):
@@ -250,7 +255,7 @@ def _cmp_view_members(
                     continue
             elif (t is dict or t is list) and _same_json(lc, rc):
                 continue  # an untouched subtree: equal views compare to no change
-        _cmp_view(lc, rc, children.get(k, other), path + ("f:" + k,), acc)
+        _cmp_view(lc, rc, children.get(k, other), path + (pes.get(k) or field_pe(k),), acc)
 
 
 def _same_json(a: Any, b: Any) -> bool:

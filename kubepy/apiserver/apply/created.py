@@ -16,7 +16,7 @@ from typing import Any
 
 from kubepy.api.schema import Struct
 from kubepy.apiserver.apply.compare import with_zero_structs, zero_plan
-from kubepy.apiserver.apply.fieldpath import FieldSet, Path, Trie, to_trie
+from kubepy.apiserver.apply.fieldpath import FIELD_PES, FieldSet, Path, Trie, field_pe, to_trie
 from kubepy.apiserver.apply.typed import ASSOC, LEAF, LEAF_NODE, MAP, STRUCT, Node, child, item, item_pe
 
 
@@ -69,7 +69,7 @@ def _template(v: Any, info: _Info, path: Path, rt: Trie | None, out: set[Path]) 
         return  # otherwise only removals
     children, other = info.children, info.other
     for k, x in v.items():
-        pe = "f:" + k
+        pe = FIELD_PES.get(k) or field_pe(k)
         srt = None
         if rt is not None:
             srt = rt.get(pe)
@@ -115,8 +115,9 @@ def _children_added(v: Any, info: _Info, path: Path, rt: Trie | None, out: set[P
             return False
         children, other = info.children, info.other
         if rt is None:  # no reset field below: `added` inlined, leaves without a call
+            pes = FIELD_PES
             for k, x in v.items():
-                p = path + ("f:" + k,)
+                p = path + (pes.get(k) or field_pe(k),)
                 node = children.get(k, other)
                 if node.kind != LEAF:
                     _children_added(x, _info(node), p, None, out)
@@ -135,7 +136,7 @@ def _children_added(v: Any, info: _Info, path: Path, rt: Trie | None, out: set[P
 
 
 def _added_child(k: str, x: Any, node: Node, path: Path, rt: Trie | None, out: set[Path]) -> None:
-    pe = "f:" + k
+    pe = FIELD_PES.get(k) or field_pe(k)
     srt = None
     if rt is not None:
         srt = rt.get(pe)

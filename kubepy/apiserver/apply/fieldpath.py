@@ -40,8 +40,21 @@ def go_json(value: Any, *, sort_keys: bool = True) -> str:
 
 
 # ---- path elements ----------------------------------------------------------------------------
+#: "f:" + name, one string per name: the paths of every write are built from the same element
+#: objects, so hashing them (a fresh string is hashed once, then remembers it) and comparing them
+#: (identity first) in the sets, memo keys and lookups that follow cost little. Field names are
+#: few; map keys (labels...) past the cap are built afresh, as before.
+FIELD_PES: dict[str, str] = {}
+_FIELD_PES_MAX = 16384
+
+
 def field_pe(name: str) -> str:
-    return "f:" + name
+    pe = FIELD_PES.get(name)
+    if pe is None:
+        pe = "f:" + name
+        if len(FIELD_PES) < _FIELD_PES_MAX:
+            FIELD_PES[name] = pe
+    return pe
 
 
 def value_pe(value: Any) -> str:
