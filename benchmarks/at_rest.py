@@ -383,11 +383,16 @@ def print_profile(profile: Path) -> None:
         print(f"    {n / total * 100:5.1f}%  {name}")
 
 
+def data_file(work: Path) -> Path:
+    """The LMDB data file of the cluster kept in `work` (`kubepy up --data-dir work/data`)."""
+    return work / "data" / "storage" / "data.mdb"
+
+
 def restart(
     ns: argparse.Namespace, up_args: list[str], work: Path, http: httpx.Client, label: str
 ) -> tuple[subprocess.Popen[bytes], dict[str, float]]:
     if ns.drop_page_cache:
-        drop_from_page_cache(str(work / "data" / "storage" / "data.mdb"))
+        drop_from_page_cache(str(data_file(work)))
     since = time.time()
     t0 = time.monotonic()
     child = spawn(["_up", *up_args], work / "up.log", {})
@@ -509,7 +514,7 @@ def run(ns: argparse.Namespace, work: Path) -> dict[str, float]:
                 child.send_signal(signal.SIGUSR1)
                 time.sleep(5 + ns.pods / 5000)
                 print((work / "tracemalloc.txt").read_text())
-            data = work / "data" / "storage" / "data.mdb"
+            data = data_file(work)
             if data.exists():
                 figures["lmdb_file_gib"] = data.stat().st_size / 2**30
             if ns.no_restart:
