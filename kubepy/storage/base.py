@@ -29,6 +29,7 @@ from kubepy.storage.interface import (
     KeyNotFound,
     ListResult,
     Obj,
+    PreconditionFailed,
     Preconditions,
     Record,
     TryUpdate,
@@ -184,21 +185,48 @@ class LogEngine(ABC):
         return Record(key, ev.value, ev.revision)
 
     async def guaranteed_update(
-        self, key: str, try_update: TryUpdate, preconditions: Preconditions | None = None
+        self,
+        key: str,
+        try_update: TryUpdate,
+        preconditions: Preconditions | None = None,
+        *,
+        cached: Record | None = None,
+        decided: bool = False,
     ) -> Record:
         self._check_open()
+        # a cached record is only a guess at the current one: a write from it that loses the
+        # race retries from storage, and so does a no-op or a failed precondition found on it
+        cur = cached
         while True:
-            cur = await self.get(key)
+            confirmed = cur is None
             if cur is None:
-                raise KeyNotFound(key)
+                cur = await self.get(key)
+                if cur is None:
+                    raise KeyNotFound(key)
             obj = cur.obj()
-            check_preconditions(key, obj, preconditions)
-            new = encode(try_update(obj))  # once: for the no-op check and for the write
-            if _unchanged(fill(new, cur.revision), cur.value):
-                return cur  # nothing changed: no write, no event
+            try:
+                check_preconditions(key, obj, preconditions)
+            except PreconditionFailed:
+                if confirmed:
+                    raise
+                cur = None
+                continue
+            out = try_update(obj)
+            if decided and out is obj:
+                new = None
+            else:
+                new = encode(out)  # once: for the no-op check and for the write
+                if not decided and _unchanged(fill(new, cur.revision), cur.value):
+                    new = None
+            if new is None:  # nothing changed: no write, no event
+                if confirmed:
+                    return cur
+                cur = None
+                continue
             try:
                 ev = (await self._commit(Update(key, new, cur.revision, cur.value))).event
             except Conflict:
+                cur = None
                 continue
             return Record(key, ev.value, ev.revision)
 

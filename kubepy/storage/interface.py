@@ -138,10 +138,21 @@ class Storage(Protocol):
         ...
 
     async def guaranteed_update(
-        self, key: str, try_update: TryUpdate, preconditions: Preconditions | None = None
+        self,
+        key: str,
+        try_update: TryUpdate,
+        preconditions: Preconditions | None = None,
+        *,
+        cached: Record | None = None,
+        decided: bool = False,
     ) -> Record:
         """Read-modify-write loop: retried on a lost race; KeyNotFound if absent;
-        PreconditionFailed if a precondition does not hold for the current object."""
+        PreconditionFailed if a precondition does not hold for the current object.
+
+        `cached`: the caller's copy of the current record (a watch cache's), tried first instead
+        of reading it, as Kubernetes' `cachedExistingObject`; a stale one costs a retry. `decided`:
+        `try_update` returns the very object it was given for "no change" and anything else is a
+        change to write, so the engine need not compare the encodings."""
         ...
 
     async def delete(

@@ -179,6 +179,74 @@ class StorageContract:
         assert sorted(r.revision for r in recs) == list(range(2, 12))
         assert calls >= 10
 
+    async def test_update_from_a_current_cached_record_writes_once(self, store: Storage) -> None:
+        cur = await store.create("/pods/ns/a", pod("a"))
+        calls: list[str] = []
+
+        def update(obj: dict[str, Any]) -> dict[str, Any]:
+            calls.append(obj["metadata"]["resourceVersion"])
+            obj["spec"] = {"nodeName": "n1"}
+            return obj
+
+        rec = await store.guaranteed_update("/pods/ns/a", update, cached=cur)
+        assert calls == ["1"] and rec.revision == 2
+        assert (await store.get("/pods/ns/a")) == rec
+
+    async def test_update_from_a_stale_cached_record_retries_from_storage(self, store: Storage) -> None:
+        stale = await store.create("/pods/ns/a", pod("a"))
+        await store.guaranteed_update("/pods/ns/a", labelled("1"))
+        calls: list[str] = []
+
+        def update(obj: dict[str, Any]) -> dict[str, Any]:
+            calls.append(obj["metadata"]["resourceVersion"])
+            obj["metadata"].setdefault("labels", {})["b"] = "2"
+            return obj
+
+        rec = await store.guaranteed_update("/pods/ns/a", update, cached=stale)
+        assert calls == ["1", "2"] and rec.revision == 3
+        labels = rec.obj()["metadata"]["labels"]
+        assert labels["b"] == "2" and labels["v"] == "1"  # the write in between is kept
+
+    async def test_a_no_op_or_failed_precondition_on_a_stale_cached_record_is_rechecked(
+        self, store: Storage
+    ) -> None:
+        stale = await store.create("/pods/ns/a", pod("a"))
+        current = await store.guaranteed_update("/pods/ns/a", labelled("1"))
+
+        def keep(obj: dict[str, Any]) -> dict[str, Any]:
+            return obj
+
+        # a no-op found on the stale copy is confirmed on the current one, which is answered
+        assert await store.guaranteed_update("/pods/ns/a", keep, cached=stale) == current
+        assert await store.guaranteed_update("/pods/ns/a", keep, cached=stale, decided=True) == current
+        # the precondition holds for the current object, not for the stale copy
+        pre = Preconditions(resource_version=str(current.revision))
+        rec = await store.guaranteed_update("/pods/ns/a", labelled("2"), pre, cached=stale)
+        assert rec.revision == current.revision + 1
+        with pytest.raises(PreconditionFailed):
+            await store.guaranteed_update("/pods/ns/a", labelled("3"), pre, cached=stale)
+
+    async def test_decided_update_trusts_the_caller_about_changes(self, store: Storage) -> None:
+        rec = await store.create("/pods/ns/a", pod("a"))
+        events: list[Event] = []
+        store.add_listener(events.extend)
+
+        def same_object(obj: dict[str, Any]) -> dict[str, Any]:
+            obj["spec"] = "not written: the object given back means no change"
+            return obj
+
+        assert await store.guaranteed_update("/pods/ns/a", same_object, decided=True) == rec
+        assert store.current_revision() == 1 and events == []
+
+        def equal_copy(obj: dict[str, Any]) -> dict[str, Any]:
+            return dict(obj)  # another object: written although equal, as the caller decided
+
+        upd = await store.guaranteed_update("/pods/ns/a", equal_copy, decided=True)
+        assert upd.revision == 2 and [e.type for e in events] == ["MODIFIED"]
+        written, before = orjson.loads(upd.value), orjson.loads(rec.value)
+        written["metadata"].pop("resourceVersion"), before["metadata"].pop("resourceVersion")
+        assert written == before
+
     async def test_update_of_key_deleted_meanwhile_is_not_found(self, store: Storage) -> None:
         await store.create("/pods/ns/a", pod("a"))
 
