@@ -1,7 +1,9 @@
 """Macro load benchmark: kubepy's apiserver against the machine's own ceiling, in one run.
 
-1. ceiling: a bare Starlette hello-world under kubepy's uvicorn settings, server pinned to core 0,
-   wrk pinned to core 1 (requests/s), plus the single-client latency floor of the Python client;
+1. ceiling: a bare Starlette hello-world under kubepy's uvicorn settings (its HTTP protocol too,
+   kubepy/httpproto.py: a change there moves the ceiling with the kubepy figures), server pinned to
+   core 0, wrk pinned to core 1 (requests/s), plus the single-client latency floor of the Python
+   client;
 2. `kubepy apiserver` (lmdb or memory) pinned to core 0:
    GET one pod, durable CREATE with 64 clients (wrk + Lua, generateName), LIST of 10,000 pods
    (all, and a label selector matching 1%), watch fan-out (100 HTTP watchers, 1,000 events/s,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -66,18 +66,24 @@ class App:
 
     # ---- HTTP ------------------------------------------------------------------------------
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start = time.perf_counter()
+        start = perf_counter()
         method = scope["method"]
-        query = parse_query(scope.get("query_string", b""))
-        watch_q = (query.get("watch") or [""])[0].lower() in ("1", "true")
+        raw_query = scope.get("query_string")
+        if raw_query:
+            query = parse_query(raw_query)
+            watch_q = (query.get("watch") or [""])[0].lower() in ("1", "true")
+        else:
+            query = {}
+            watch_q = False
         info = parse(method, scope["path"], watch_q)
         long_running = info.verb == "watch"
         cfg = self.server.config
+        kind = _KINDS.get(method, "mutating")
         # a request takes a slot when one is free; when none is, system:masters is served without one
         counted = not long_running and self.inflight < cfg.max_requests_inflight
         if counted:
             self.inflight += 1
-            metrics.DEFAULT.inflight(_kind(method), 1)
+            metrics.DEFAULT.inflight(kind, 1)
         elif not long_running and not loopback.privileged(scope):
             await _send(send, error_response(fe.too_many_requests()))
             return
@@ -95,25 +101,27 @@ class App:
                 log.exception("internal error serving %s %s", method, scope["path"])
                 resp = error_response(fe.internal_error(str(e)), headers.get("accept", ""))
             code = resp.status
-            resp.headers.extend(warnings.take(recorded))
-            if isinstance(resp, StreamResponse):
+            found = warnings.take(recorded)
+            if found:
+                resp.headers.extend(found)
+            if type(resp) is StreamResponse:
                 await self._stream(resp, info, receive, send)
             else:
                 await _send(send, resp)
         finally:
             if counted:
                 self.inflight -= 1
-                metrics.DEFAULT.inflight(_kind(method), -1)
+                metrics.DEFAULT.inflight(kind, -1)
             if info.is_resource:
                 metrics.observe_request(
-                    _METRIC_VERBS.get(info.verb, info.verb.upper()),
+                    _METRIC_VERBS.get(info.verb) or info.verb.upper(),
                     info.group,
                     info.version,
                     info.resource,
                     info.subresource,
                     _scope(info),
                     code,
-                    time.perf_counter() - start,
+                    perf_counter() - start,
                 )
 
     async def _stream(self, resp: StreamResponse, info: RequestInfo, receive: Receive, send: Send) -> None:
@@ -320,8 +328,8 @@ async def _wait_disconnect(receive: Receive, ws: bool) -> None:
             return
 
 
-def _kind(method: str) -> str:
-    return "readOnly" if method in ("GET", "HEAD", "OPTIONS") else "mutating"
+#: apiserver_current_inflight_requests' request_kind by method (any other: "mutating")
+_KINDS = {"GET": "readOnly", "HEAD": "readOnly", "OPTIONS": "readOnly"}
 
 
 def _scope(info: RequestInfo) -> str:
@@ -334,8 +342,16 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
     length = headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
         raise fe.too_large(f"Request entity too large: limit is {limit}")
-    chunks: list[bytes] = []
-    size = 0
+    msg = await receive()
+    if msg["type"] == "http.disconnect":
+        return b""
+    chunk = msg.get("body", b"")
+    if len(chunk) > limit:
+        raise fe.too_large(f"Request entity too large: limit is {limit}")
+    if not msg.get("more_body"):  # the usual request: its whole body in one message
+        return chunk if type(chunk) is bytes else bytes(chunk)
+    chunks = [chunk]
+    size = len(chunk)
     while True:
         msg = await receive()
         if msg["type"] == "http.disconnect":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -108,15 +109,27 @@ class Counter(Metric):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.values: dict[Labels, float] = {}
+        #: per series, its value as a one-item list (a cell the request path adds to in place)
+        self.values: dict[Labels, list[float]] = {}
 
     def inc(self, labels: Labels = (), amount: float = 1.0) -> None:
-        values = self.values
-        values[labels] = values.get(labels, 0.0) + amount
+        cell = self.values.get(labels)
+        if cell is None:
+            self.values[labels] = [amount]
+        else:
+            cell[0] += amount
+
+    def cell(self, labels: Labels) -> list[float]:
+        """The series' value cell, created at 0 (the caller adds to it at once)."""
+        cell = self.values.get(labels)
+        if cell is None:
+            cell = self.values[labels] = [0.0]
+        return cell
 
     def samples(self) -> list[str]:
         return [
-            f"{self.name}{self._pairs(k)} {format_value(self.values[k])}" for k in self._sorted(self.values)
+            f"{self.name}{self._pairs(k)} {format_value(self.values[k][0])}"
+            for k in self._sorted(self.values)
         ]
 
 
@@ -127,7 +140,7 @@ class Gauge(Counter):
         self.inc(labels, delta)
 
     def set(self, labels: Labels, value: float) -> None:
-        self.values[labels] = value
+        self.cell(labels)[0] = value
 
 
 class Histogram(Metric):
@@ -143,11 +156,17 @@ class Histogram(Metric):
         self.series: dict[Labels, list[float]] = {}
 
     def observe(self, labels: Labels, value: float) -> None:
+        s = self.cell(labels)
+        s[bisect_left(self.buckets, value)] += 1
+        s[-1] += value
+
+    def cell(self, labels: Labels) -> list[float]:
+        """The series' counts (one per bucket, one above the last bound) and sum, created at 0;
+        the caller updates them in place at once, as `observe` does."""
         s = self.series.get(labels)
         if s is None:
             s = self.series[labels] = [0] * (len(self.buckets) + 1) + [0.0]
-        s[bisect_left(self.buckets, value)] += 1
-        s[-1] += value
+        return s
 
     def samples(self) -> list[str]:
         out: list[str] = []
@@ -248,6 +267,10 @@ class APIServerMetrics:
                 storage_labels,
             )
         )
+        # each request's series, found with one lookup: (counter cell, histogram cells) by labels
+        self._request_slots: dict[tuple[Any, ...], tuple[list[float], list[float]]] = {}
+        self._storage_slots: dict[Labels, tuple[list[float], list[float]]] = {}
+        self._inflight_cells: dict[str, list[float]] = {}
 
     def observe_request(
         self,
@@ -264,19 +287,36 @@ class APIServerMetrics:
     ) -> None:
         """One finished request. verb is Kubernetes' upper-case verb (GET, LIST, WATCH, CREATE, ...);
         scope is "resource", "namespace", "cluster" or "" (non-resource paths)."""
-        labels = (verb, dry_run, group, version, resource, subresource, scope, self.component)
-        self.requests.inc((*labels, str(code)))
-        self.latency.observe(labels, seconds)
+        key = (verb, dry_run, group, version, resource, subresource, scope, code)
+        slot = self._request_slots.get(key)
+        if slot is None:
+            labels = (verb, dry_run, group, version, resource, subresource, scope, self.component)
+            slot = self._request_slots[key] = (
+                self.requests.cell((*labels, str(code))),
+                self.latency.cell(labels),
+            )
+        slot[0][0] += 1.0
+        series = slot[1]
+        series[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        series[-1] += seconds
 
     def observe_storage(
         self, operation: str, resource: str, seconds: float, *, group: str = "", error: bool = False
     ) -> None:
         """One storage call (operation: get, list, create, update, delete, ...)."""
-        labels = (operation, group, resource)
-        self.storage_latency.observe(labels, seconds)
-        self.storage_requests.inc(labels)
+        key = (operation, group, resource)
+        slot = self._storage_slots.get(key)
+        if slot is None:
+            slot = self._storage_slots[key] = (
+                self.storage_requests.cell(key),
+                self.storage_latency.cell(key),
+            )
+        slot[0][0] += 1.0
+        series = slot[1]
+        series[bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        series[-1] += seconds
         if error:
-            self.storage_errors.inc(labels)
+            self.storage_errors.inc(key)
 
     def watchers(
         self, resource: str, delta: int, *, group: str = "", version: str = "v1", scope: str = ""
@@ -288,7 +328,10 @@ class APIServerMetrics:
         """A request counted against --max-requests-inflight started (+1) or ended (-1).
         kind: "readOnly" or "mutating". Kubernetes reports the peak of the last second; this is
         the current value."""
-        self.inflight_requests.add((kind,), delta)
+        cell = self._inflight_cells.get(kind)
+        if cell is None:
+            cell = self._inflight_cells[kind] = self.inflight_requests.cell((kind,))
+        cell[0] += delta
 
     def render(self) -> bytes:
         return self.registry.render()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kubepy.util.fifo import put_bounded
 
 
-@dataclass(frozen=True, slots=True)
-class RequestInfo:
+class RequestInfo(NamedTuple):
+    """Immutable (answers are shared between requests); a NamedTuple because one is built per
+    request to a path never seen before (each pod's status and binding): a frozen dataclass
+    spent more building itself than parsing."""
+
     is_resource: bool
     path: str
     verb: str  # get list watch create update patch delete deletecollection, or the HTTP verb
@@ -50,27 +53,30 @@ def parse(method: str, path: str, query_watch: bool = False) -> RequestInfo:
 
 
 def _parse(method: str, path: str, query_watch: bool) -> RequestInfo:
-    parts = tuple(p for p in path.strip("/").split("/") if p)
+    parts = path.strip("/").split("/")
+    if "" in parts:
+        parts = [p for p in parts if p]
     verb_lower = method.lower()
-    if len(parts) < 2 or parts[0] not in ("api", "apis"):
+    n = len(parts)
+    if n < 2 or parts[0] not in ("api", "apis"):
         return RequestInfo(False, path, verb_lower)
     prefix = parts[0]
-    rest = list(parts[1:])
     if prefix == "api":
-        group, version = "", rest.pop(0)
+        group, version, i = "", parts[1], 2
     else:
-        if len(rest) < 2:
-            return RequestInfo(False, path, verb_lower, prefix, rest[0] if rest else "")
-        group, version = rest.pop(0), rest.pop(0)
+        if n < 3:
+            return RequestInfo(False, path, verb_lower, prefix, parts[1])
+        group, version, i = parts[1], parts[2], 3
     verb = _VERBS.get(method, verb_lower)
-    watch_prefix = bool(rest) and rest[0] == "watch"  # deprecated /watch/ path form
+    watch_prefix = i < n and parts[i] == "watch"  # deprecated /watch/ path form
     if watch_prefix:
-        rest.pop(0)
-    legacy_proxy = bool(rest) and rest[0] == "proxy"  # the book's /api/v1/proxy/... form (§2.1.2)
+        i += 1
+    legacy_proxy = i < n and parts[i] == "proxy"  # the book's /api/v1/proxy/... form (§2.1.2)
     if legacy_proxy:
-        rest.pop(0)
-    if not rest:
+        i += 1
+    if i == n:
         return RequestInfo(False, path, verb_lower, prefix, group, version)
+    rest = parts[i:]
     namespace = ""
     if rest[0] == "namespaces" and len(rest) > 1:
         namespace = rest[1]
@@ -79,9 +85,10 @@ def _parse(method: str, path: str, query_watch: bool) -> RequestInfo:
             rest = rest[2:]
     if legacy_proxy and len(rest) > 1:
         rest = [rest[0], rest[1], "proxy", *rest[2:]]
+    k = len(rest)
     resource = rest[0]
-    name = rest[1] if len(rest) > 1 else ""
-    subresource = rest[2] if len(rest) > 2 else ""
+    name = rest[1] if k > 1 else ""
+    subresource = rest[2] if k > 2 else ""
     if not name:
         if verb == "get":
             verb = "watch" if (query_watch or watch_prefix) else "list"

@@ -103,6 +103,31 @@ def test_storage_watchers_and_inflight_series():
     assert "# HELP etcd_request_duration_seconds [ALPHA] Etcd request latency" in text
 
 
+def test_a_request_series_kept_for_the_request_path_is_the_one_rendered():
+    """observe_request keeps each series' cells; counts from it and from inc() add up, per code."""
+    am = APIServerMetrics()
+    for code in (201, 201, 409):
+        am.observe_request("POST", "", "v1", "pods", "", "namespace", code, 0.003)
+    labels = ("POST", "", "", "v1", "pods", "", "namespace", "apiserver")
+    am.requests.inc((*labels, "201"))
+    am.latency.observe(labels, 0.03)
+    text = am.render().decode()
+    assert [line.rsplit(" ", 1)[1] for line in series(text, "apiserver_request_total")] == ["3", "1"]
+    assert any(line.endswith('le="0.005"} 3') for line in series(text, "apiserver_request_duration_seconds"))
+    count = [line for line in series(text, "apiserver_request_duration_seconds_count")]
+    assert len(count) == 1 and count[0].endswith(" 4")
+    am.observe_storage("create", "pods", 0.1)
+    am.observe_storage("create", "pods", 0.2, error=True)
+    text = am.render().decode()
+    assert series(text, "etcd_requests_total") == [
+        'etcd_requests_total{group="",operation="create",resource="pods"} 2'
+    ]
+    assert (
+        'etcd_request_duration_seconds_sum{group="",operation="create",resource="pods"} 0.30000000000000004'
+        in text
+    )
+
+
 def test_families_are_sorted_by_name_and_empty_vectors_hidden():
     r = Registry()
     b = r.register(Counter("b_total", "B."))

@@ -54,3 +54,68 @@ def test_remembered_answers_are_bounded_and_keyed_by_everything(monkeypatch: pyt
     assert len(requestinfo._PARSED) == 3
     assert ("GET", "/api/v1/pods", False) not in requestinfo._PARSED  # the oldest went first
     assert parse("GET", "/api/v1/pods").verb == "list"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/apis/apps", (False, "/apis/apps", "get", "apis", "apps", "", "", "", "", "", ())),
+        ("GET", "/api/v1", (False, "/api/v1", "get", "api", "", "v1", "", "", "", "", ())),
+        ("GET", "/healthz/etcd", (False, "/healthz/etcd", "get", "", "", "", "", "", "", "", ())),
+        (
+            "GET",
+            "//api//v1/pods/",
+            (True, "//api//v1/pods/", "list", "api", "", "v1", "", "pods", "", "", ("pods",)),
+        ),
+        (
+            "GET",
+            "/api/v1/proxy/namespaces/a/services/s/x",
+            (
+                True,
+                "/api/v1/proxy/namespaces/a/services/s/x",
+                "get",
+                "api",
+                "",
+                "v1",
+                "a",
+                "services",
+                "proxy",
+                "s",
+                ("services", "s", "proxy", "x"),
+            ),
+        ),
+        (
+            "DELETE",
+            "/apis/apps/v1/watch/namespaces/a/deployments",
+            (
+                True,
+                "/apis/apps/v1/watch/namespaces/a/deployments",
+                "deletecollection",
+                "apis",
+                "apps",
+                "v1",
+                "a",
+                "deployments",
+                "",
+                "",
+                ("deployments",),
+            ),
+        ),
+    ],
+)
+def test_parse_every_field(method: str, path: str, expected: tuple) -> None:
+    info = parse(method, path)
+    fields = (
+        info.is_resource,
+        info.path,
+        info.verb,
+        info.api_prefix,
+        info.group,
+        info.version,
+        info.namespace,
+        info.resource,
+        info.subresource,
+        info.name,
+        info.parts,
+    )
+    assert fields == expected
