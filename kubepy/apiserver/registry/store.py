@@ -524,7 +524,11 @@ class Store:
                 new = self.res.from_stored(new)
             return WriteResult(None, _dumps(new), warnings)
         try:
-            rec = await self._storage("update", self.env.storage.guaranteed_update(key, try_update))
+            # from the cached copy (a stale one costs a retry); try_update gives back what it was
+            # handed exactly when nothing changed
+            cached = Record(key, current.value, current.revision)
+            update = self.env.storage.guaranteed_update(key, try_update, cached=cached, decided=True)
+            rec = await self._storage("update", update)
         except KeyNotFound:
             for rb in rollbacks:
                 rb()
