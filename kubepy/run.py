@@ -245,10 +245,13 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-#: Allocations between young-generation collections (CPython's default: 700). A component keeps
-#: large caches of small dicts (every pod, several times over in `kubepy up`): with the default,
-#: the collector keeps walking them while informers churn; refcounting frees almost everything.
-GC_YOUNG_THRESHOLD = 50_000
+#: The collector's thresholds (CPython's default: 700, 10, 10). A component keeps large caches of
+#: small dicts (every pod, several times over in `kubepy up`) and refcounting frees almost all of
+#: its garbage, so a young collection mostly walks objects that survive it. Collecting the young
+#: generation every 200,000 net allocations, and the middle one after every second of those
+#: (each survivor is walked once there, in passes no bigger than two young ones), cost ~40 % less
+#: collector time than (50,000, 10, 10) in the 20,000-pod end-to-end run.
+GC_THRESHOLDS = (200_000, 1, 10)
 
 
 def tune_gc() -> None:
@@ -256,8 +259,7 @@ def tune_gc() -> None:
     the collector's walks, and young collections come less often."""
     gc.collect()
     gc.freeze()
-    _, mid, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, mid, old)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def run(components_for: Callable[[], Sequence[Component]]) -> int:
