@@ -29,7 +29,6 @@ from kubepy.storage.interface import (
     KeyNotFound,
     ListResult,
     Obj,
-    PreconditionFailed,
     Preconditions,
     Record,
     TryUpdate,
@@ -194,24 +193,24 @@ class LogEngine(ABC):
         decided: bool = False,
     ) -> Record:
         self._check_open()
-        # a cached record is only a guess at the current one: a write from it that loses the
-        # race retries from storage, and so does a no-op or a failed precondition found on it
-        cur = cached
+        # a cached record is only a guess at the current one: a write from it that loses the race
+        # retries from storage; a failed check, an error or a no-op found on it stands only if
+        # storage still holds that revision, else the update is tried again on what it holds
+        cur, confirmed = cached, False
         while True:
-            confirmed = cur is None
             if cur is None:
-                cur = await self.get(key)
+                cur, confirmed = await self.get(key), True
                 if cur is None:
                     raise KeyNotFound(key)
             obj = cur.obj()
             try:
                 check_preconditions(key, obj, preconditions)
-            except PreconditionFailed:
-                if confirmed:
+                out = try_update(obj)
+            except Exception:
+                if confirmed or await self._still_at(key, cur.revision):
                     raise
                 cur = None
                 continue
-            out = try_update(obj)
             if decided and out is obj:
                 new = None
             else:
@@ -219,7 +218,7 @@ class LogEngine(ABC):
                 if not decided and _unchanged(fill(new, cur.revision), cur.value):
                     new = None
             if new is None:  # nothing changed: no write, no event
-                if confirmed:
+                if confirmed or await self._still_at(key, cur.revision):
                     return cur
                 cur = None
                 continue
@@ -229,6 +228,11 @@ class LogEngine(ABC):
                 cur = None
                 continue
             return Record(key, ev.value, ev.revision)
+
+    async def _still_at(self, key: str, revision: int) -> bool:
+        """Whether `key` is still at mod revision `revision` (a cached copy was current)."""
+        rec = await self.get(key)
+        return rec is not None and rec.revision == revision
 
     async def delete(
         self,

@@ -226,6 +226,31 @@ class StorageContract:
         with pytest.raises(PreconditionFailed):
             await store.guaranteed_update("/pods/ns/a", labelled("3"), pre, cached=stale)
 
+    async def test_an_error_on_a_cached_record_stands_only_if_it_is_current(self, store: Storage) -> None:
+        stale = await store.create("/pods/ns/a", pod("a"))
+        current = await store.guaranteed_update("/pods/ns/a", labelled("1"))
+        seen: list[str] = []
+
+        def refuse_unlabelled(obj: dict[str, Any]) -> dict[str, Any]:
+            seen.append(obj["metadata"]["resourceVersion"])
+            if "labels" not in obj["metadata"]:
+                raise ValueError("no labels")
+            obj["metadata"]["labels"]["w"] = "x"
+            return obj
+
+        # refused on the stale copy, done on the current one
+        rec = await store.guaranteed_update("/pods/ns/a", refuse_unlabelled, cached=stale)
+        assert seen == ["1", "2"] and rec.revision == current.revision + 1
+
+        def refuse(obj: dict[str, Any]) -> dict[str, Any]:
+            seen.append(obj["metadata"]["resourceVersion"])
+            raise ValueError("never")
+
+        seen.clear()
+        with pytest.raises(ValueError, match="never"):  # a current copy: refused once, not retried
+            await store.guaranteed_update("/pods/ns/a", refuse, cached=rec)
+        assert seen == [str(rec.revision)] and store.current_revision() == rec.revision
+
     async def test_decided_update_trusts_the_caller_about_changes(self, store: Storage) -> None:
         rec = await store.create("/pods/ns/a", pod("a"))
         events: list[Event] = []
