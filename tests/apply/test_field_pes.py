@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kubepy._fast import fieldset
 from kubepy.apiserver.apply import fieldpath
 from kubepy.apiserver.apply.compare import compare_views
 from kubepy.apiserver.apply.created import created_fields
@@ -23,13 +24,14 @@ def test_field_pe_is_one_string_per_name() -> None:
 
 
 def test_field_pe_past_the_cap_is_built_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fieldpath, "FIELD_PES", {})
-    monkeypatch.setattr(fieldpath, "_FIELD_PES_MAX", 2)
+    impl = fieldset._impl  # the loaded twin, whose module globals field_pe reads
+    monkeypatch.setattr(impl, "FIELD_PES", {})
+    monkeypatch.setattr(impl, "FIELD_PES_MAX", 2)
     a, b = field_pe("a"), field_pe("b")
     c1, c2 = field_pe("c"), field_pe("c")
     assert (a, b, c1) == ("f:a", "f:b", "f:c")
     assert c1 == c2 and c1 is not c2  # not remembered: the cap is reached
-    assert list(fieldpath.FIELD_PES) == ["a", "b"]
+    assert list(impl.FIELD_PES) == ["a", "b"]
     assert field_pe("a") is a
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubepy.apiserver.apply.fieldpath import (
+    SecondSight,
     _encode,
     _encode_grouped,
     decode_fields,
@@ -18,6 +19,7 @@ from kubepy.apiserver.apply.fieldpath import (
     key_pe,
     path_string,
     recursive_difference,
+    shared_fields,
     value_pe,
 )
 
@@ -209,8 +211,34 @@ def test_sets_sharing_subtrees_encode_each_their_own() -> None:
     }
     one = frozenset(base | {("f:status", "f:podIPs", 'k:{"ip":"10.0.0.9"}', "f:ip")})
     two = frozenset(base | {("f:status", "f:podIPs", 'k:{"ip":"10.0.0.10"}', "f:ip")})
-    a, b = _encode_grouped(one), _encode_grouped(two)
-    assert a["f:status"]["f:conditions"] is b["f:status"]["f:conditions"]
+    three = frozenset(base | {("f:status", "f:podIPs", 'k:{"ip":"10.0.0.11"}', "f:ip")})
+    a, b, c = _encode_grouped(one), _encode_grouped(two), _encode_grouped(three)
+    # kept from its second encode on (fieldpath.SecondSight)
+    assert a["f:status"]["f:conditions"] == b["f:status"]["f:conditions"]
+    assert b["f:status"]["f:conditions"] is c["f:status"]["f:conditions"]
     assert list(a["f:status"]["f:podIPs"]) == [".", 'k:{"ip":"10.0.0.9"}']
     assert list(b["f:status"]["f:podIPs"]) == [".", 'k:{"ip":"10.0.0.10"}']
-    assert decode_fields(a) == one and decode_fields(b) == two
+    assert decode_fields(a) == one and decode_fields(b) == two and decode_fields(c) == three
+
+
+def test_second_sight_keeps_a_value_from_the_second_offer() -> None:
+    memo = SecondSight(2)
+    memo.offer("a", 1)
+    assert memo.get("a") is None  # seen once: only its hash is noted
+    memo.offer("a", 2)
+    assert memo.get("a") == 2
+    for k in ("b", "c"):  # past the limit the oldest kept value goes first
+        memo.offer(k, k)
+        memo.offer(k, k)
+    assert memo.get("a") is None and memo.get("b") == "b" and memo.get("c") == "c"
+    for k in range(20):  # the noted hashes are bounded too
+        memo.offer(("x", k), k)
+    assert len(memo.seen) <= 8 and len(memo.kept) <= 2
+
+
+def test_shared_fields_of_a_set_seen_once_are_not_kept() -> None:
+    fs = frozenset({("f:status", "f:podIP"), ("f:status", "f:podIPs", 'k:{"ip":"10.9.9.9"}')})
+    first = shared_fields(fs)
+    again = shared_fields(fs)
+    assert first == again and first is not again  # encoded twice, kept from the second time
+    assert shared_fields(fs) is again

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kubepy.api.catalog import all_resources
+from kubepy.api.jsonkey import json_key
 from kubepy.apiserver.apply import manager as mgr
 from kubepy.apiserver.apply.managed import decode_managed
 from tests.apply.test_fast_paths import value_of
@@ -185,3 +186,36 @@ def test_written_entries_decode_from_the_cache_as_they_would_from_scratch() -> N
     finally:
         managed_mod._ENTRIES.update(saved)
     assert cached == fresh and cached.times == {next(iter(cached.fields)): TIMES[2]}
+
+
+def test_a_writers_entry_is_remembered_when_it_writes_again() -> None:
+    """A first write's entry (a pod's first status) is not remembered as it is written, a
+    writer's next write's is (its next write reads it back); both decode alike."""
+    from kubepy.apiserver.apply import managed as managed_mod
+
+    res = RES["Lease"]
+
+    def write(old: dict | None, new: dict, manager: str, now: str) -> dict:
+        return mgr.track_update(
+            old, new, manager=manager, schema=res.schema, api_version=res.api_version, now=now
+        )
+
+    def remembered(out: dict) -> list[str]:
+        entries = orjson.loads(orjson.dumps(out["metadata"]["managedFields"]))
+        return [e["manager"] for e in entries if json_key(e) in managed_mod._ENTRIES]
+
+    live = write(None, LEASE, "kubelet", TIMES[0])
+    saved = dict(managed_mod._ENTRIES)
+    managed_mod._ENTRIES.clear()
+    try:
+        first = write(live, {**live, "spec": {**live["spec"], "holderIdentity": "other"}}, "other", TIMES[1])
+        assert remembered(first) == []
+        again = write(first, {**first, "spec": {**first["spec"], "renewTime": "z"}}, "other", TIMES[2])
+        assert remembered(again) == ["other"]
+        managed_mod._ENTRIES.clear()
+        assert decode_managed(again["metadata"]["managedFields"]) == decode_managed(
+            orjson.loads(orjson.dumps(again["metadata"]["managedFields"]))
+        )
+    finally:
+        managed_mod._ENTRIES.clear()
+        managed_mod._ENTRIES.update(saved)

@@ -8,16 +8,16 @@ nil (the key is absent), which SMD keeps apart from an explicit JSON null.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
-import orjson
-
+from kubepy._fast import fieldset
 from kubepy.api.schema import ListOf, Struct
-from kubepy.apiserver.apply.fieldpath import EMPTY, FIELD_PES, FieldSet, Path, field_pe, recursive_difference
+from kubepy.apiserver.apply.fieldpath import EMPTY, FieldSet, Path, field_pe, recursive_difference
 from kubepy.apiserver.apply.typed import (
     ASSOC,
     LEAF,
+    LEAF_NODE,
     MAP,
     SET,
     STRUCT,
@@ -29,6 +29,7 @@ from kubepy.apiserver.apply.typed import (
     json_equal,
     node_of,
 )
+from kubepy.util.fifo import put_bounded
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
@@ -160,154 +161,53 @@ def _compare_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str, 
 def compare_views(lhs: Any, rhs: Any, node: Node) -> Comparison:
     """`compare(with_zero_structs(lhs), with_zero_structs(rhs))`, filling the zero structs and
     null required lists only where the walk meets them: an update compares two whole objects, and
-    copying both to fill them cost more than the comparison itself."""
-    acc: dict[str, set[Path]] = {"added": set(), "modified": set(), "removed": set()}
-    _cmp_view(lhs, rhs, node, (), acc)
-    return Comparison(frozenset(acc["added"]), frozenset(acc["modified"]), frozenset(acc["removed"]))
+    copying both to fill them cost more than the comparison itself. The walk is kubepy._fast's."""
+    added, modified, removed = fieldset.compare_views(lhs, rhs, info_of(node))
+    return Comparison(frozenset(added), frozenset(modified), frozenset(removed))
 
 
-@lru_cache(maxsize=8192)
-def _plan(node: Node) -> dict[str, Node | None]:
-    return dict(zero_plan(node)) if node.kind == STRUCT else {}
+_INFOS: dict[Node, Any] = {}
+_INFOS_MAX = 65536
 
 
-@lru_cache(maxsize=8192)
-def _keys_zero_filled(node: Node) -> bool:
-    """An associative list whose key fields are themselves filled in the Go view of an item."""
-    if node.kind != ASSOC:
-        return False
-    inner = item(node)
-    return inner.kind == STRUCT and any(k in _plan(inner) for k in node.keys)
+def info_of(node: Node, impl: Any = fieldset) -> Any:
+    """The walks' `Info` of `node` (of the twin `impl`), linked to the Infos of everything below
+    it, built once per node; a struct that contains itself links to its own Info."""
+    cache = _INFOS if impl is fieldset else _impl_cache(impl)
+    hit = cache.get(node)
+    if hit is not None:
+        return hit
+    info = impl.Info(impl.KIND_CODES[node.kind])
+    put_bounded(cache, node, info, _INFOS_MAX)  # before the children: a struct may contain itself
+    info.other = info_of(LEAF_NODE, impl) if node.kind != LEAF else info
+    if node.kind == STRUCT:
+        assert isinstance(node.type, Struct)
+        info.children = {name: info_of(child(node, name), impl) for name in node.type.fields}
+        info.plan = {name: None if sub is None else info_of(sub, impl) for name, sub in zero_plan(node)}
+    elif node.kind == MAP:
+        info.other = info_of(child(node, ""), impl)
+    elif node.kind != LEAF:
+        inner = item(node)
+        info.item = info_of(inner, impl)
+        info.pe_of = partial(item_pe, node)
+        info.item_view = partial(_view_as, inner)
+        info.keys_zero_filled = (
+            node.kind == ASSOC
+            and inner.kind == STRUCT
+            and any(k in dict(zero_plan(inner)) for k in node.keys)
+        )
+        if node.kind == ASSOC and len(node.keys) == 1:
+            info.one_key = node.keys[0]
+    return info
 
 
-def _cmp_view(lhs: Any, rhs: Any, node: Node, path: Path, acc: dict[str, set[Path]]) -> None:
-    kind = node.kind
-    if lhs is MISSING:
-        # everything on the right is added: created.py's closed form of this walk
-        _created.added(rhs, node, path, None, acc["added"])
-        return
-    if rhs is MISSING:  # the same walk, mirrored: everything on the left is removed
-        _created.added(lhs, node, path, None, acc["removed"])
-        return
-    if kind == LEAF:
-        _leaf(lhs, rhs, path, acc)  # below a leaf the views are the values themselves
-        return
-    container = dict if kind in (STRUCT, MAP) else list
-    if _wrong_shape(lhs, container) or _wrong_shape(rhs, container):
-        # a filled dict equals nothing that is not a dict: the values decide as the views would
-        _leaf(lhs, rhs, path, acc)
-        return
-    lv, rv = _shape(lhs, container), _shape(rhs, container)
-    plan = _plan(node) if kind == STRUCT else None
-    if not lv and not rv and not (plan and (lv is not None or rv is not None)):
-        _leaf(lhs, rhs, path, acc)  # empty or null on both sides (a filled struct is not empty)
-        return
-    if container is dict:
-        _cmp_view_members(lv, rv, node, plan, path, acc)
-    else:
-        _cmp_view_items(lv or [], rv or [], node, path, acc)
-    if lhs is MISSING:
-        acc["added"].add(path)
-    elif rhs is MISSING:
-        acc["removed"].add(path)
+_IMPL_CACHES: dict[Any, dict[Node, Any]] = {}
 
 
-def _cmp_view_members(
-    lv: dict | None,
-    rv: dict | None,
-    node: Node,
-    plan: dict[str, Node | None] | None,
-    path: Path,
-    acc: dict[str, set[Path]],
-) -> None:
-    """_cmp_view's walk over the members of two dicts (a struct's or a map's): each key of the Go
-    views (the value, the zero a struct's field is filled with, or MISSING), skipping equal ones
-    without a call. It runs once per key of every object a write touches."""
-    info = _created._info(node)
-    children, other = info.children, info.other
-    pes = FIELD_PES
-    keys = {**(lv or {}), **(rv or {})}
-    if plan:
-        keys.update(dict.fromkeys(plan))
-    for k in keys:
-        lc = MISSING if lv is None else lv.get(k, MISSING)
-        rc = MISSING if rv is None else rv.get(k, MISSING)
-        if plan and k in plan:  # a struct's zero-filled field: {} (filled in turn) or a null list
-            if lc is MISSING and lv is not None:
-                lc = None if plan[k] is None else {}
-            if rc is MISSING and rv is not None:
-                rc = None if plan[k] is None else {}
-        if lc is MISSING:
-            if rc is not MISSING:  # _cmp_view's first step, without the call
-                _created.added(
-                    rc, children.get(k, other), path + (pes.get(k) or field_pe(k),), None, acc["added"]
-                )
-            continue
-        if rc is MISSING:
-            _created.added(
-                lc, children.get(k, other), path + (pes.get(k) or field_pe(k),), None, acc["removed"]
-            )
-            continue
-        t = type(lc)
-        if t is type(rc):
-            if t is str or t is int or t is float or lc is None:  # not bool: True == 1
-                if lc == rc:  # most of a write's leaves: nothing to record, no call to make
-                    continue
-            elif (t is dict or t is list) and _same_json(lc, rc):
-                continue  # an untouched subtree: equal views compare to no change
-        _cmp_view(lc, rc, children.get(k, other), path + (pes.get(k) or field_pe(k),), acc)
+def _impl_cache(impl: Any) -> dict[Node, Any]:
+    """The Infos of another twin than the loaded one (tests run both)."""
+    return _IMPL_CACHES.setdefault(impl, {})
 
 
-def _same_json(a: Any, b: Any) -> bool:
-    """Two containers with the same JSON (type, key order and all), whose views are then equal:
-    `==` turns most unequal pairs away in C, the JSON tells True from 1 where `==` cannot."""
-    if type(a) is not type(b) or type(a) not in (dict, list) or a != b:
-        return False
-    try:
-        return orjson.dumps(a) == orjson.dumps(b)
-    except TypeError:  # integers beyond 64 bits: walk them
-        return False
-
-
-def _view_index(items: list, node: Node) -> dict[str, list]:
-    out: dict[str, list] = {}
-    filled = _keys_zero_filled(node)
-    inner = item(node) if filled else None
-    for v in items:
-        try:
-            pe = item_pe(node, with_zero_structs(v, inner) if inner is not None else v)
-        except ValueError:
-            continue
-        out.setdefault(pe, []).append(v)
-    return out
-
-
-def _cmp_view_items(lhs: list, rhs: list, node: Node, path: Path, acc: dict[str, set[Path]]) -> None:
-    lmap, rmap = _view_index(lhs, node), _view_index(rhs, node)
-    inner = item(node)
-    for pe in {**lmap, **rmap}:
-        ll, rl = lmap.get(pe, []), rmap.get(pe, [])
-        p = path + (pe,)
-        if len(ll) <= 1 and len(rl) <= 1:
-            if not ll:  # added or removed whole: _cmp_view's first step, without the call
-                _created.added(rl[0], inner, p, None, acc["added"])
-            elif not rl:
-                _created.added(ll[0], inner, p, None, acc["removed"])
-            elif not _same_json(ll[0], rl[0]):  # else an item left as it was
-                _cmp_view(ll[0], rl[0], inner, p, acc)
-        elif len(ll) >= 2 and len(rl) >= 2:
-            lz = [with_zero_structs(v, inner) for v in ll]
-            if not json_equal(lz, [with_zero_structs(v, inner) for v in rl]):
-                acc["modified"].add(p)
-        elif len(ll) >= 2:
-            if rl:
-                _cmp_view(MISSING, rl[0], inner, p, acc)
-            acc["removed"].add(p)
-        else:
-            if ll:
-                _cmp_view(ll[0], MISSING, inner, p, acc)
-            acc["added"].add(p)
-
-
-# last: created.py builds on this module (read as an attribute, so either may be imported first)
-from kubepy.apiserver.apply import created as _created  # noqa: E402
+def _view_as(node: Node, value: Any) -> Any:
+    return with_zero_structs(value, node)

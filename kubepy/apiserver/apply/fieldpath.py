@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+from kubepy._fast import fieldset
+from kubepy.util.fifo import put_bounded
+
 Path = tuple[str, ...]
 FieldSet = frozenset[Path]
 EMPTY: FieldSet = frozenset()
@@ -40,21 +43,9 @@ def go_json(value: Any, *, sort_keys: bool = True) -> str:
 
 
 # ---- path elements ----------------------------------------------------------------------------
-#: "f:" + name, one string per name: the paths of every write are built from the same element
-#: objects, so hashing them (a fresh string is hashed once, then remembers it) and comparing them
-#: (identity first) in the sets, memo keys and lookups that follow cost little. Field names are
-#: few; map keys (labels...) past the cap are built afresh, as before.
-FIELD_PES: dict[str, str] = {}
-_FIELD_PES_MAX = 16384
-
-
-def field_pe(name: str) -> str:
-    pe = FIELD_PES.get(name)
-    if pe is None:
-        pe = "f:" + name
-        if len(FIELD_PES) < _FIELD_PES_MAX:
-            FIELD_PES[name] = pe
-    return pe
+# "f:" + name: one string per name, shared by every walk (kubepy._fast.fieldset keeps them)
+FIELD_PES = fieldset.FIELD_PES
+field_pe = fieldset.field_pe
 
 
 def value_pe(value: Any) -> str:
@@ -210,29 +201,53 @@ def encode_fields(fs: FieldSet) -> dict:
     return orjson.loads(orjson.dumps(shared_fields(fs)))
 
 
-@lru_cache(maxsize=16384)
+class SecondSight:
+    """A bounded memo that keeps a value from the second time its key is offered: the first time
+    only the key's hash is noted. A kubelet's first status write of each pod owns a set no other
+    write will have (the pod's IP is a list key); keeping its FieldsV1 held some forty dicts per
+    pod alive for nothing, which the garbage collector then carried through its generations.
+    Oldest out first past `limit` (the noted hashes: four times as many)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: dict[Any, Any] = {}
+        self.seen: dict[int, None] = {}
+
+    def get(self, key: Any) -> Any:
+        return self.kept.get(key)
+
+    def offer(self, key: Any, value: Any) -> None:
+        h = hash(key)
+        if h in self.seen:  # a hash collision only keeps a value early: it is still the key's own
+            put_bounded(self.kept, key, value, self.limit)
+        else:
+            put_bounded(self.seen, h, None, 4 * self.limit)
+
+
+#: shared_fields' memo, sized for one set per node's Lease and more
+_SHARED = SecondSight(16384)
+
+
 def shared_fields(fs: FieldSet) -> dict:
     """encode_fields(fs) shared by every caller, who must not change it: every write encodes
     every manager's set again, and most sets are the ones the last write of the object (or the
-    last object made from the same template) had. Sized for one set per node's Lease and more."""
-    return _encode_grouped(fs) if len(fs) >= _GROUPED_MIN else _encode(fs)
+    last object made from the same template) had."""
+    out = _SHARED.get(fs)
+    if out is None:
+        out = _encode_grouped(fs) if len(fs) >= _GROUPED_MIN else _encode(fs)
+        _SHARED.offer(fs, out)
+    return out
 
 
 def _emit(node: Trie, root: bool = False) -> dict:
     """A trie node's FieldsV1 object: "." first when the node is a member with children (never
     at the root), then its children in PathElement order."""
-    out: dict = {}
-    if "." in node and len(node) > 1 and not root:
-        out["."] = {}
-    for pe in _sorted_keys(node):
-        sub = node[pe]
-        out[pe] = _emit(sub) if len(sub) > ("." in sub) else {}
-    return out
+    return fieldset.emit(node, pe_order, root)
 
 
 def _encode(fs: FieldSet) -> dict:
     """The FieldsV1 trie of `fs`: members marked with ".", children in PathElement order."""
-    return _emit(to_trie(fs), True)
+    return fieldset.emit(fieldset.trie_of(fs, 0), pe_order, True)
 
 
 #: sets this large are encoded per subtree two levels down (`_encode_grouped`)
@@ -243,50 +258,24 @@ def _encode_grouped(fs: FieldSet) -> dict:
     """_encode(fs), with each subtree two levels down (`status.conditions`, `status.podIPs`)
     encoded once per distinct content: a kubelet's status set differs from pod to pod only under
     podIPs (the pod's own IP as a list key) and hostIPs, so the rest is shared, not rebuilt."""
-    groups: dict[Path, list[Path]] = {}
-    top: Trie = {}
-    for path in fs:
-        if len(path) > 2:
-            groups.setdefault(path[:2], []).append(path)
-        else:
-            node = top
-            for pe in path:
-                node = node.setdefault(pe, {})
-            node["."] = {}
-    for head, paths in groups.items():
-        node = top.setdefault(head[0], {}).setdefault(head[1], {})
-        node[_SUBTREE] = _subtree(frozenset(paths), "." in node)
-    out: dict = {}
-    for pe in _sorted_keys(top):
-        sub = top[pe]
-        if len(sub) == ("." in sub):
-            out[pe] = {}
-            continue
-        level: dict = {".": {}} if "." in sub else {}
-        for pe2 in _sorted_keys(sub):
-            node = sub[pe2]
-            level[pe2] = node[_SUBTREE] if _SUBTREE in node else {}
-        out[pe] = level
-    return out
+    return fieldset.encode_grouped(fs, _subtree, pe_order)
 
 
-#: where `_encode_grouped` puts a head's encoded subtree in its trie (no path element looks so)
-_SUBTREE = "\0"
+_SUBTREES = SecondSight(16384)
 
 
-@lru_cache(maxsize=16384)
 def _subtree(paths: FieldSet, member: bool) -> dict:
     """The FieldsV1 object of the node two levels down that all of `paths` (longer than two) lie
-    under; `member`: whether that node's own path is in the set too."""
-    node: Trie = {}
-    for path in paths:
-        sub = node
-        for pe in path[2:]:
-            sub = sub.setdefault(pe, {})
-        sub["."] = {}
-    if member:
-        node["."] = {}
-    return _emit(node)
+    under; `member`: whether that node's own path is in the set too. Shared (never change it)."""
+    key = (paths, member)
+    out = _SUBTREES.get(key)
+    if out is None:
+        node = fieldset.trie_of(paths, 2)
+        if member:
+            node["."] = {}
+        out = fieldset.emit(node, pe_order, False)
+        _SUBTREES.offer(key, out)
+    return out
 
 
 def decode_fields(obj: Any) -> FieldSet:

@@ -276,8 +276,12 @@ def track_update(
     live = _view(old)
     if not managed.fields and ((live.get("metadata") or {}).get("uid")):
         return result
+    ident = identity(manager or "unknown", UPDATE, api_version, subresource)
+    again = ident in managed.fields  # a writer that writes this object again (a Lease's holder)
     _credit_update(live, result, managed, manager, api_version, subresource, now, node, reset)
-    return _store(result, managed, identity(manager or "unknown", UPDATE, api_version, subresource))
+    # its entry is read back by its next write: remember it now. A first write (a pod's first
+    # status) may be the last: its entry is remembered when a next write reads it, if any.
+    return _store(result, managed, ident if again else None)
 
 
 #: a create's one managedFields entry per (field set, manager, apiVersion), with some time in

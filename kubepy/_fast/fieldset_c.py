@@ -1,0 +1,1 @@
+fieldset_py.py
