@@ -60,15 +60,20 @@ def object_reference(obj: Obj, kind: str = "", api_version: str = "") -> Obj:
     """The involvedObject for `obj` (ref.GetReference): kind, namespace, name, uid, apiVersion,
     resourceVersion. List items may lack kind/apiVersion; the caller passes them then."""
     meta = obj.get("metadata") or {}
-    ref: Obj = {
-        "kind": obj.get("kind") or kind,
-        "namespace": meta.get("namespace") or "",
-        "name": meta.get("name") or "",
-        "uid": meta.get("uid") or "",
-        "apiVersion": obj.get("apiVersion") or api_version,
-        "resourceVersion": meta.get("resourceVersion") or "",
-    }
-    return {k: v for k, v in ref.items() if v}
+    ref: Obj = {}  # the empty ones left out, the others in this order
+    if v := obj.get("kind") or kind:
+        ref["kind"] = v
+    if v := meta.get("namespace"):
+        ref["namespace"] = v
+    if v := meta.get("name"):
+        ref["name"] = v
+    if v := meta.get("uid"):
+        ref["uid"] = v
+    if v := obj.get("apiVersion") or api_version:
+        ref["apiVersion"] = v
+    if v := meta.get("resourceVersion"):
+        ref["resourceVersion"] = v
+    return ref
 
 
 def _object_key(ev: Obj) -> tuple[str, ...]:
@@ -146,9 +151,10 @@ class EventCorrelator:
 
     def correlate(self, ev: Obj) -> Correlated:
         object_key = _object_key(ev)  # the three keys below all start with it: made once
-        if not self._allow(object_key):
+        now = self.clock.now()
+        if not self._allow(object_key, now):
             return Correlated(ev, False, skip=True)
-        ev, key = self._aggregate(ev, (*object_key, ev.get("type", ""), ev.get("reason", "")))
+        ev, key = self._aggregate(ev, (*object_key, ev.get("type", ""), ev.get("reason", "")), now)
         seen: _Logged | None = self._logged.get_touch(key)
         if seen is None:
             return Correlated(ev, False, key=key)
@@ -170,10 +176,9 @@ class EventCorrelator:
         )
         self._logged.put(key or event_key(ev), logged)
 
-    def _allow(self, key: tuple[str, ...]) -> bool:
+    def _allow(self, key: tuple[str, ...], now: float) -> bool:
         """The spam filter's verdict for an event of the (source, object) `key`."""
-        now = self.clock.now()
-        bucket = self._buckets.get_touch(key)
+        bucket = self._buckets.get(key)  # (put below makes it the newest)
         tokens, last = (float(SPAM_BURST), now) if bucket is None else bucket
         tokens = min(float(SPAM_BURST), tokens + (now - last) / SPAM_REFILL)
         if tokens < 1.0:
@@ -182,13 +187,12 @@ class EventCorrelator:
         self._buckets.put(key, (tokens - 1.0, now))
         return True
 
-    def _aggregate(self, ev: Obj, key: tuple[str, ...]) -> tuple[Obj, tuple[str, ...]]:
+    def _aggregate(self, ev: Obj, key: tuple[str, ...], now: float) -> tuple[Obj, tuple[str, ...]]:
         """The event to write and the key its repeats are counted under: its own, or — once a
         similar event has had 10 different messages — the shared aggregate key (`key`, its
         aggregate_key), so the flood becomes one event whose count grows (EventAggregator)."""
-        now = self.clock.now()
         message = ev.get("message", "")
-        agg: _Aggregate | None = self._aggregates.get_touch(key)
+        agg: _Aggregate | None = self._aggregates.get(key)  # (put below makes it the newest)
         if agg is None or now - agg[0] > AGGREGATE_INTERVAL:
             agg = (now, message)
         elif message in agg:  # (agg[0], a number, is never a message)

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,7 +202,9 @@ class Informer:
             async with self._watch(send_initial_events=True) as events:
                 async for ev in events:
                     if done:
-                        await self._apply(ev)
+                        pending = self._apply(ev)
+                        if pending is not None:
+                            await pending
                     elif ev.ends_initial_events:
                         await self._replace(initial, ev.resource_version)
                         done = True
@@ -225,7 +227,9 @@ class Informer:
                 async with self._watch() as events:
                     async for ev in events:
                         got = True
-                        await self._apply(ev)
+                        pending = self._apply(ev)
+                        if pending is not None:  # an async handler
+                            await pending
             except ApiError as e:
                 if is_expired(e):
                     return
@@ -251,18 +255,32 @@ class Informer:
         )
 
     # ---- store updates and handler dispatch --------------------------------------------------
-    async def _apply(self, ev: WatchEvent) -> None:
-        if ev.type in ("ADDED", "MODIFIED"):
+    def _apply(self, ev: WatchEvent) -> Awaitable[None] | None:
+        """The event into the store and to the handlers, at once; what is left to await when a
+        handler is async (the rest then runs after it, in the same order). Most handlers only
+        enqueue: no coroutine per event and informer then."""
+        t = ev.type
+        if t == "ADDED" or t == "MODIFIED":
             old = self.store.add(ev.object)
             if old is None:
-                await self._emit("on_add", ev.object)
+                pending = self._emit_now("on_add", (ev.object,))
             else:
-                await self._emit("on_update", old, ev.object)
-        elif ev.type == "DELETED":
+                pending = self._emit_now("on_update", (old, ev.object))
+        elif t == "DELETED":
             self.store.delete(ev.object)
-            await self._emit("on_delete", ev.object)
-        if ev.resource_version:
-            self.resource_version = ev.resource_version
+            pending = self._emit_now("on_delete", (ev.object,))
+        else:
+            pending = None
+        if pending is not None:
+            return self._advance_after(pending, ev)
+        if rv := ev.resource_version:
+            self.resource_version = rv
+        return None
+
+    async def _advance_after(self, pending: Awaitable[None], ev: WatchEvent) -> None:
+        await pending
+        if rv := ev.resource_version:
+            self.resource_version = rv
 
     async def _replace(self, fresh: Mapping[str, Obj], rv: str) -> None:
         """Make the store exactly `fresh` (objects by key): adds, updates, and tombstones for what
@@ -290,13 +308,37 @@ class Informer:
                     await self._emit("on_update", obj, obj)
 
     async def _emit(self, which: str, *args: Any) -> None:
-        for h in self._handlers:
+        pending = self._emit_now(which, args)
+        if pending is not None:
+            await pending
+
+    def _emit_now(
+        self, which: str, args: tuple[Any, ...], handlers: Iterator[Handler] | None = None
+    ) -> Awaitable[None] | None:
+        """Call the handlers (the rest of `handlers`, else all); at the first one answering an
+        awaitable, what awaits it and then calls the others. (A list iterator: a handler added
+        meanwhile gets this event too, as it would in a loop over the list.)"""
+        it = iter(self._handlers) if handlers is None else handlers
+        for h in it:
             fn = getattr(h, which)
             if fn is None:
                 continue
             try:
                 result = fn(*args)
-                if result is not None and inspect.isawaitable(result):  # most handlers return None
-                    await result
             except Exception:  # a handler bug must not stop the informer
                 log.exception("%s: %s handler failed", self.ref.plural, which)
+                continue
+            if result is not None and inspect.isawaitable(result):  # most handlers return None
+                return self._emit_rest(which, args, result, it)
+        return None
+
+    async def _emit_rest(
+        self, which: str, args: tuple[Any, ...], result: Awaitable[Any], handlers: Iterator[Handler]
+    ) -> None:
+        try:
+            await result
+        except Exception:  # a handler bug must not stop the informer
+            log.exception("%s: %s handler failed", self.ref.plural, which)
+        pending = self._emit_now(which, args, handlers)
+        if pending is not None:
+            await pending

@@ -6,6 +6,7 @@ documents for anything the catalog does not declare (`from_discovery`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -25,20 +26,27 @@ class ResourceRef:
         return f"{self.group}/{self.version}" if self.group else self.version
 
 
+#: What quote(s, safe="") leaves as it is (RFC 3986 unreserved): most names and namespaces.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _segment(s: str) -> str:
+    """One path segment, percent-encoded as quote(s, safe="") does."""
+    return s if _UNRESERVED(s) else quote(s, safe="")
+
+
 def path(ref: ResourceRef, namespace: str = "", name: str = "", subresource: str = "") -> str:
     """/api/v1/namespaces/ns/pods/name/status; no namespace on a namespaced ref means all of them."""
     root = f"/apis/{ref.group}/{ref.version}" if ref.group else f"/api/{ref.version}"
-    parts = [root]
     if ref.namespaced and namespace:
-        parts.append(f"/namespaces/{quote(namespace, safe='')}")
-    parts.append(f"/{ref.plural}")
+        out = f"{root}/namespaces/{_segment(namespace)}/{ref.plural}"
+    else:
+        out = f"{root}/{ref.plural}"
     if name:
-        parts.append(f"/{quote(name, safe='')}")
-        if subresource:
-            parts.append(f"/{subresource}")
+        out = f"{out}/{_segment(name)}/{subresource}" if subresource else f"{out}/{_segment(name)}"
     elif subresource:
         raise ValueError("a subresource needs an object name")
-    return "".join(parts)
+    return out
 
 
 @cache

@@ -9,6 +9,7 @@ backoff when the verb allows it (retry.py).
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import re
@@ -163,7 +164,6 @@ class RESTClient:
         informers (shared.py); `trim`: a LIST answer whose items lose metadata.managedFields
         (trim.py)."""
         content = None if body is None else orjson.dumps(body)
-        headers = {"Content-Type": content_type} if content is not None else None
         attempt = 0
         while True:
             try:
@@ -171,6 +171,7 @@ class RESTClient:
                     resp: Any = await self._direct.send(method, url, params, content, content_type)
                     retry_after = resp.header
                 else:
+                    headers = {"Content-Type": content_type} if content is not None else None
                     resp = await self._http.request(
                         method, url, params=params, content=content, headers=headers
                     )
@@ -491,13 +492,19 @@ class _DirectASGI:
     ) -> Any:
         headers = list(self.headers)
         if content is not None:
-            headers.append((b"content-type", content_type.encode("latin-1")))
-            headers.append((b"content-length", str(len(content)).encode()))
+            headers.append((b"content-type", _header_value(content_type)))
+            headers.append((b"content-length", b"%d" % len(content)))
         elif method in ("POST", "PUT", "PATCH"):
             headers.insert(1, (b"content-length", b"0"))
         query = urlencode(params).encode() if params else b""
         raw = url.encode()
         return await self.transport.call(method, url, raw, query, headers, content or b"", self.server)
+
+
+@functools.lru_cache(maxsize=64)
+def _header_value(value: str) -> bytes:
+    """A header value as bytes (the few content types clients send, encoded once)."""
+    return value.encode("latin-1")
 
 
 def _delete_options(

@@ -63,6 +63,22 @@ def is_available(f: PodFacts, min_ready_seconds: int, now: datetime) -> bool:
     return f.ready and P.ready_long_enough(f.ready_since, min_ready_seconds, now)
 
 
+def _same_place(old: PodFacts, new: PodFacts) -> bool:
+    """Whether two versions of a pod are filed alike: same namespace, controller and labels."""
+    return (
+        old.controller_uid == new.controller_uid
+        and old.controlled == new.controlled
+        and old.namespace == new.namespace
+        and old.labels == new.labels
+    )
+
+
+def _move_last(d: dict[str, PodFacts], key: str, f: PodFacts) -> None:
+    """d[key] = f, placed last as a delete and an insert would (order decides ties later)."""
+    del d[key]
+    d[key] = f
+
+
 class OwnerView:
     """One owner's controlled active pods split by its selector, with running counts."""
 
@@ -84,6 +100,14 @@ class OwnerView:
             self.ready += f.ready
         else:
             self.strays[f.key] = f
+
+    def refile(self, old: PodFacts, f: PodFacts) -> None:
+        """remove(old) then add(f), for facts with the same labels."""
+        if old.key in self.matched:
+            _move_last(self.matched, f.key, f)
+            self.ready += f.ready - old.ready
+        else:
+            _move_last(self.strays, f.key, f)
 
     def remove(self, f: PodFacts) -> None:
         if self.matched.pop(f.key, None) is not None:
@@ -114,11 +138,14 @@ class PodIndex:
     def upsert(self, pod: Obj) -> None:
         key = key_of(pod)
         old = self._facts.get(key)
-        if old is not None:
-            if old.pod is pod:
-                return  # a resync: nothing changed
-            self._unfile(old)
+        if old is not None and old.pod is pod:
+            return  # a resync: nothing changed
         f = facts_of(pod)
+        if old is not None:
+            if f is not None and _same_place(old, f):
+                self._refile(old, f)  # most updates (status): same owner, same labels
+                return
+            self._unfile(old)
         if f is not None:
             self._file(f)
 
@@ -137,6 +164,20 @@ class PodIndex:
                 view.add(f)
         else:
             self._orphans.setdefault(f.namespace, {})[f.key] = f
+
+    def _refile(self, old: PodFacts, f: PodFacts) -> None:
+        """_unfile(old) then _file(f) for facts filed in the same place (_same_place): the
+        same dicts in the same order, without matching selectors and labels again."""
+        key = f.key
+        _move_last(self._facts, key, f)
+        if f.controlled:
+            owner = (f.namespace, f.controller_uid)
+            _move_last(self._controlled[owner], key, f)
+            view = self._views.get(owner)
+            if view is not None:
+                view.refile(old, f)
+        else:
+            _move_last(self._orphans[f.namespace], key, f)
 
     def _unfile(self, f: PodFacts) -> None:
         del self._facts[f.key]

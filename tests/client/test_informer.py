@@ -288,3 +288,37 @@ async def test_the_first_state_loads_under_the_collectors_warm_up(
     await client.create(CONFIGMAPS, configmap("b"))
     await eventually(lambda: len(seen) == 2, "the watch's add")
     assert seen[1] == ("b", False) and not gcwarmup.is_loading()
+
+
+async def test_async_handlers_are_awaited_in_order_before_the_next_handler_and_event(
+    client: RESTClient, make
+) -> None:
+    """Plain handlers are called at once; an async one is awaited before the handlers after it
+    run, and the informer moves on to the next event (and its revision) only after all of them."""
+    import asyncio
+
+    inf, _ = make()
+    calls: list[tuple[str, str, str]] = []
+
+    def first(obj: dict) -> None:
+        calls.append(("first", obj["metadata"]["name"], inf.resource_version))
+
+    async def slow(obj: dict) -> None:
+        await asyncio.sleep(0.01)
+        calls.append(("slow", obj["metadata"]["name"], inf.resource_version))
+        if obj["metadata"]["name"] == "b":
+            raise RuntimeError("async handler bug")
+
+    def last(obj: dict) -> None:
+        calls.append(("last", obj["metadata"]["name"], inf.resource_version))
+
+    for fn in (first, slow, last):
+        inf.add_event_handler(on_add=fn)
+    inf.start()
+    await inf.wait_for_sync()
+    made = [await client.create(CONFIGMAPS, configmap(n)) for n in "abc"]
+    await eventually(lambda: len(calls) == 9, "all handlers called")
+    assert [c[:2] for c in calls] == [(who, n) for n in "abc" for who in ("first", "slow", "last")]
+    for i in (1, 2):  # while an event's handlers run, the revision is still the one before
+        assert {rv for _, n, rv in calls if n == "abc"[i]} == {made[i - 1]["metadata"]["resourceVersion"]}
+    await eventually(lambda: inf.resource_version == made[-1]["metadata"]["resourceVersion"], "rv moves")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kubepy.client.resources import LEASES, NODES, PODS, from_discovery, path
 
@@ -39,3 +43,14 @@ def test_from_discovery_skips_subresources() -> None:
     refs = from_discovery("example.com/v1", doc)
     assert set(refs) == {"widgets", "Widget"}
     assert path(refs["widgets"], "ns", "w") == "/apis/example.com/v1/namespaces/ns/widgets/w"
+
+
+@given(st.text(max_size=12), st.text(min_size=1, max_size=12))
+def test_names_are_quoted_as_urllib_quotes_them(namespace: str, name: str) -> None:
+    ns_part = f"/namespaces/{quote(namespace, safe='')}" if namespace else ""
+    assert path(PODS, namespace, name) == f"/api/v1{ns_part}/pods/{quote(name, safe='')}"
+
+
+@pytest.mark.parametrize("name", ["a b", "x/y", "é", "%", "p-1.2_~", "?#", ""])
+def test_a_name_needing_escapes_is_quoted(name: str) -> None:
+    assert path(PODS, name) == f"/api/v1/namespaces/{quote(name, safe='')}/pods" if name else "/api/v1/pods"

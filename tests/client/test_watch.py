@@ -50,15 +50,31 @@ def test_blank_torn_and_error_lines(decode) -> None:
         assert e.value.code == 410
 
 
-def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(watch, "RECENT_LINES", 4)
+def test_the_memo_is_bounded_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    size = len(line("ADDED", "p0"))
+    monkeypatch.setattr(watch, "RECENT_BYTES", 4 * size)
     monkeypatch.setattr(watch, "_recent", watch._Recent())
     first = decode_shared(line("ADDED", "p0"))
-    for i in range(1, 9):
+    for i in range(1, 12):
         decode_shared(line("ADDED", f"p{i}"))
-    assert len(watch._recent.new) + len(watch._recent.old) <= 8
+    kept = [raw for gen in (watch._recent.new, watch._recent.old) for raw, _ in gen.values()]
+    assert sum(map(len, kept)) <= 2 * 4 * size + 2 * size
+    assert decode_shared(line("ADDED", "p11")) is not None and line("ADDED", "p11") in kept
     again = decode_shared(line("ADDED", "p0"))
     assert again is not first and again == first  # fell out: decoded anew, same content
+
+
+def test_lines_alike_in_length_and_head_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "_recent", watch._Recent())
+    monkeypatch.setattr(watch, "HEAD", 8)  # every line below shares its length and first 8 bytes
+    a, b = line("ADDED", "xa"), line("ADDED", "xb")
+    assert len(a) == len(b) and a[:8] == b[:8]
+    ea, eb = decode_shared(a), decode_shared(b)
+    assert ea is not None and eb is not None and eb.object["metadata"]["name"] == "xb"
+    a2 = decode_shared(a)  # b took the slot: a is decoded anew, never answered with b's event
+    assert a2 is not None and a2 is not ea and a2.object["metadata"]["name"] == "xa"
+    b2 = decode_shared(b)
+    assert b2 is not None and b2.object["metadata"]["name"] == "xb"
 
 
 class Chunks(httpx.AsyncByteStream):
@@ -95,3 +111,38 @@ async def test_in_process_watchers_share_objects_lone_ones_do_not() -> None:
     assert all(x.object is y.object for x, y in zip(a, b, strict=True))
     c = await watch_events([body])
     assert [x.object for x in c] == [x.object for x in a] and c[0].object is not a[0].object
+
+
+async def test_a_whole_chunk_seen_by_another_watcher_is_not_split_again(monkeypatch) -> None:
+    monkeypatch.setattr(watch, "_chunks", watch._Recent())
+    body = line("ADDED", "c1") + line("MODIFIED", "c1", rv="2") + b"\n"  # a blank line too
+    looked_up: list[bytes] = []
+
+    def counting(raw: bytes) -> watch.WatchEvent | None:
+        looked_up.append(raw)
+        return decode_shared(raw)
+
+    monkeypatch.setitem(watch.DECODERS, (True, False), counting)
+    first = await watch_events([body], shared=True)
+    assert len(looked_up) == 3
+    again = await watch_events([bytes(bytearray(body))], shared=True)  # equal bytes, another object
+    assert len(looked_up) == 3  # not split, no line looked up
+    assert [(e.type, e.resource_version) for e in again] == [("ADDED", "1"), ("MODIFIED", "2")]
+    assert all(x is y for x, y in zip(first, again, strict=True))
+    cut = await watch_events([body[:9], body[9:]], shared=True)  # cut elsewhere: the line memo serves
+    assert len(looked_up) == 6 and all(x is y for x, y in zip(first, cut, strict=True))
+
+
+async def test_a_chunk_ending_in_an_error_yields_its_events_then_raises_every_time(monkeypatch) -> None:
+    monkeypatch.setattr(watch, "_chunks", watch._Recent())
+    status = {"kind": "Status", "code": 410, "reason": "Expired", "message": "too old"}
+    body = line("ADDED", "e1") + orjson.dumps({"type": "ERROR", "object": status}) + b"\n"
+    for _ in range(2):  # never remembered: the second watcher gets the error too
+        seen: list[str] = []
+        transport = httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks([body])))
+        async with httpx.AsyncClient(transport=transport, base_url="http://x") as http:
+            async with WatchStream(http, http.build_request("GET", "/pods"), shared=True) as stream:
+                with pytest.raises(ApiError) as e:
+                    async for ev in stream:
+                        seen.append(ev.object["metadata"]["name"])
+        assert seen == ["e1"] and e.value.code == 410

@@ -162,3 +162,44 @@ def test_terminated_and_deleting_pods_are_not_indexed() -> None:
     index.upsert(ready_pod(True))
     index.upsert(done)
     assert len(index) == 0 and not list(index.controlled("default", "u1"))
+
+
+def _state(index: PodIndex) -> list[object]:
+    """Everything the index answers, in the order it answers it."""
+    out: list[object] = [list(index._facts)]
+    for ns in ("default", "other"):
+        out.append([f.key for f in index.orphans(ns)])
+        for uid in OWNER_UIDS:
+            view = index.view(ns, uid, SELECTOR, lambda: selector_from_set(SELECTOR), TEMPLATE)
+            out += [[f.key for f in index.controlled(ns, uid)], list(view.matched), list(view.strays)]
+            out += [view.fully_labeled, view.ready, [f.pod for f in view.matched.values()]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_an_update_filed_in_place_leaves_what_a_remove_and_add_would(monkeypatch, seed: int) -> None:
+    """Updates keeping a pod's owner and labels (most: status) are refiled without matching again;
+    the index then answers exactly as after removing and adding it, order included (the order
+    of a view's pods breaks ties between pods to delete)."""
+    from kubepy.controllers import podindex
+
+    rng = random.Random(seed)
+    fast, slow, pods = PodIndex(), PodIndex(), {}
+    same_place = podindex._same_place
+    for step in range(300):
+        name = f"p{rng.randrange(20)}"
+        if rng.random() < 0.1 and name in pods:
+            gone = pods.pop(name)
+            for index in (fast, slow):
+                index.delete(f"{P.meta(gone)['namespace']}/{name}")
+            continue
+        pod = make_pod(name, rng, step)
+        if name in pods and rng.random() < 0.7:  # mostly a status change of the same pod
+            pod["metadata"] = {**pods[name]["metadata"], "resourceVersion": str(step)}
+        pods[name] = pod
+        fast.upsert(pod)
+        monkeypatch.setattr(podindex, "_same_place", lambda old, new: False)
+        slow.upsert(pod)
+        monkeypatch.setattr(podindex, "_same_place", same_place)
+        if step % 25 == 24:
+            assert _state(fast) == _state(slow)
