@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from kubepy.api.errors import resource_expired
-from kubepy.storage.interface import Compacted, Obj
+from kubepy.storage.interface import Compacted, Obj, Record
 
 ADDED = "ADDED"
 MODIFIED = "MODIFIED"
@@ -201,6 +201,11 @@ class CachedObject:
         if self._fields_of is None:
             self._fields, self._fields_of = fs, fields_of
         return fs
+
+    def record(self) -> Record:
+        """This version as storage's record: what an update may start from (guaranteed_update's
+        `cached`)."""
+        return Record(self.key, self.value, self.revision)
 
     def added(self) -> WatchEvent:
         """The synthetic ADDED event replaying this object as initial state (for one watcher)."""

@@ -16,7 +16,7 @@ from kubepy.apiserver.handlers.patching import JSON_PATCH, MERGE_PATCH, STRATEGI
 from kubepy.apiserver.http import Request, Response, decode_body, json_response, raw_response
 from kubepy.apiserver.patch import jsonpatch, mergepatch
 from kubepy.apiserver.registry.registry import Entry
-from kubepy.storage.interface import KeyNotFound, Record
+from kubepy.storage.interface import KeyNotFound
 from kubepy.util.duration import rfc3339
 
 Obj = dict[str, Any]
@@ -208,7 +208,7 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
     else:
         key = e.store.key(req.info.namespace, name)
         seen = e.store.env.cache.get(key)  # the watch cache's copy, tried before reading storage
-        cached = Record(key, seen.value, seen.revision) if seen is not None else None
+        cached = seen.record() if seen is not None else None
         try:
             await e.store.env.storage.guaranteed_update(key, assign, cached=cached)
         except KeyNotFound:

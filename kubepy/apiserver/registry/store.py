@@ -526,8 +526,9 @@ class Store:
         try:
             # from the cached copy (a stale one costs a retry); try_update gives back what it was
             # handed exactly when nothing changed
-            cached = Record(key, current.value, current.revision)
-            update = self.env.storage.guaranteed_update(key, try_update, cached=cached, decided=True)
+            update = self.env.storage.guaranteed_update(
+                key, try_update, cached=current.record(), decided=True
+            )
             rec = await self._storage("update", update)
         except KeyNotFound:
             for rb in rollbacks:
