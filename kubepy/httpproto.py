@@ -376,13 +376,21 @@ class HttpToolsNoH2C(HttpToolsProtocol):
         task.add_done_callback(self.tasks.discard)
         self.tasks.add(task)
 
-    def on_body(self, body: bytes) -> None:
+    def _reading(self) -> Cycle | None:
+        """The cycle a body callback feeds; None when there is nothing to feed (no cycle, its
+        response already complete, or an upgrade the websocket protocol takes over)."""
         cycle = self.cycle
         if (
             cycle is None
             or cycle.response_complete
             or (self.parser.should_upgrade() and self._should_upgrade())
         ):
+            return None
+        return cycle
+
+    def on_body(self, body: bytes) -> None:
+        cycle = self._reading()
+        if cycle is None:
             return
         have = cycle.body
         if not have:
@@ -396,12 +404,8 @@ class HttpToolsNoH2C(HttpToolsProtocol):
         cycle.wake()
 
     def on_message_complete(self) -> None:
-        cycle = self.cycle
-        if (
-            cycle is None
-            or cycle.response_complete
-            or (self.parser.should_upgrade() and self._should_upgrade())
-        ):
+        cycle = self._reading()
+        if cycle is None:
             return
         cycle.more_body = False
         cycle.wake()
