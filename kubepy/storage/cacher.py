@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from kubepy.storage.cached import DELETED, CachedObject, Change, WatchEvent, bookmark_event, expired_event
 from kubepy.storage.fanout import PACE, Fanout, replay
 from kubepy.storage.interface import Compacted, Event, FutureRevision, Storage
-from kubepy.storage.key_index import KeyIndex
+from kubepy.storage.key_index import KeyIndex, bucket_of
 from kubepy.storage.listing import page, span_at
 from kubepy.storage.rings import ResourceRings
 from kubepy.storage.watcher import STOPPED, Predicate, Watcher
@@ -246,12 +246,13 @@ class Cacher:
             if not e.key.startswith(ROOT):
                 continue
             cur = CachedObject(e.key, e.revision, e.value)
-            prev = self._index.remove(e.key) if e.type == DELETED else self._index.put(cur)
+            bucket = bucket_of(e.key)  # once for the index, the ring and the fan-out
+            prev = self._index.remove(e.key) if e.type == DELETED else self._index.put(cur, bucket)
             if prev is None and e.prev_value is not None:  # not expected: the cache missed it
                 prev = CachedObject(e.key, 0, e.prev_value)
             change = Change(e.type, cur, prev)
-            self._rings.append(change)
-            self._fanout.dispatch(change)
+            self._rings.append(change, bucket)
+            self._fanout.dispatch(change, bucket)
         if self._waiters:
             self._wake_waiters()
 

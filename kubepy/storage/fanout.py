@@ -102,11 +102,12 @@ class Fanout:
                 w.close(reason)
         self.wake_due()
 
-    def dispatch(self, change: Change) -> None:
-        """Queue `change` for every watcher that sees it; too slow ones close themselves."""
+    def dispatch(self, change: Change, bucket: str | None = None) -> None:
+        """Queue `change` for every watcher that sees it; too slow ones close themselves.
+        `bucket`: bucket_of the change's key, when the caller has it."""
         due = self._due
         n = len(due)
-        ws = self._slots.get(bucket_of(change.key))
+        ws = self._slots.get(bucket_of(change.key) if bucket is None else bucket)
         if ws:
             _send(ws, change, due)
         ws = self._slots.get(_WIDE)

@@ -46,9 +46,10 @@ class ResourceRings:
         self._rings.clear()
         self.base = base
 
-    def append(self, change: Change) -> None:
-        """Add the newest change to its resource's ring."""
-        bucket = bucket_of(change.key)
+    def append(self, change: Change, bucket: str | None = None) -> None:
+        """Add the newest change to its resource's ring (`bucket`: bucket_of its key, if known)."""
+        if bucket is None:
+            bucket = bucket_of(change.key)
         ring = self._rings.get(bucket)
         if ring is None:
             ring = self._rings[bucket] = EventRing(self.capacity, self.base)

@@ -6,6 +6,8 @@ import asyncio
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kubepy.api import labels
 from kubepy.storage import cached
@@ -129,6 +131,13 @@ def test_bucket_of(key: str, bucket: str) -> None:
     assert bucket_of(key) == bucket
 
 
+@given(st.text(alphabet="/ab", max_size=12))
+def test_bucket_of_is_up_to_the_fourth_slash_else_the_last(key: str) -> None:
+    slashes = [i for i, c in enumerate(key) if c == "/"]
+    end = slashes[3] + 1 if len(slashes) >= 4 else (slashes[-1] + 1 if slashes else 0)
+    assert bucket_of(key) == key[:end]
+
+
 @pytest.mark.parametrize(
     ("key", "prefix", "expected"),
     [
@@ -226,6 +235,19 @@ def test_index_put_replace_remove() -> None:
     assert idx.remove("/registry/core/pods/a/p1") is None
     assert idx.get("/registry/core/pods/a/p1") is None
     assert idx.count("/registry/") == 0 and len(idx) == 0
+
+
+def test_index_count_of_resources_with_and_without_keys() -> None:
+    idx = KeyIndex()
+    assert idx.count("/registry/core/limitranges/a/") == 0
+    idx.put(obj("/registry/core/limitranges/a/lr", 1))  # pending, not merged yet
+    assert idx.count("/registry/core/limitranges/a/") == 1
+    assert idx.count("/registry/core/limitranges/b/") == 0
+    idx.put(obj("/registry/core/limitranges/b/lr", 2), "/registry/core/limitranges/")
+    assert idx.count("/registry/core/limitranges/") == 2  # both, merged
+    idx.remove("/registry/core/limitranges/a/lr")
+    idx.remove("/registry/core/limitranges/b/lr")
+    assert idx.count("/registry/core/limitranges/a/") == 0
 
 
 # ---- objects and events ---------------------------------------------------------------------
