@@ -17,7 +17,8 @@ Once every pod is Running (a watch on all pods) and the cluster settled, it meas
     renewed by the new process with Ready=True; -> a probe ReplicationController's pod Running
     (controller-manager, scheduler and kubelets synced and acting); RSS after restart; and what
     Kubernetes would notice: pods still Running, none deleted or terminating, no node tainted
-    not-ready/unreachable - checked after the same idle window.
+    not-ready/unreachable - checked after --settle seconds and an idle window (the at-rest
+    figures again, for the restarted process).
 
 --tracemalloc starts the child under tracemalloc and writes its allocations by file (the holder:
 storage, watch cache, informers ...) to the data dir before the first stop (costs memory and
@@ -425,6 +426,7 @@ def restart(
     writes = write_counts(http.get("/metrics").text)
     print(f"  writes from start to synced: {sorted(writes.items(), key=lambda kv: -kv[1])}", flush=True)
     rss_restart = proc.kib("VmRSS") / 2**20
+    time.sleep(ns.settle)  # at rest again: the restart's catching up is not the idle figure
     idle, starved = idle_window(proc, ns.idle, None)
     fresh = fresh_leases_pct(http)
     total, running, terminating = count_running(http)
@@ -552,7 +554,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pods", type=int, default=150000)
     p.add_argument("--storage-backend", choices=("lmdb", "memory"), default="lmdb")
     p.add_argument("--idle", type=float, default=60.0, help="idle window in seconds")
-    p.add_argument("--settle", type=float, default=20.0, help="seconds after all Running before measuring")
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=20.0,
+        help="seconds after all Running (after a restart: synced) before an idle window",
+    )
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--namespaces", type=int, default=10)
     p.add_argument("--timeout", type=float, default=3600.0)
