@@ -26,6 +26,7 @@ Transaction = _impl.Transaction
 VersionMismatchError = _impl.VersionMismatchError
 open = _impl.open  # noqa: A001 - py-lmdb's name
 version = _impl.version
+write_many = _impl.write_many
 
 __all__ = [
     "IMPLEMENTATION",
@@ -44,4 +45,5 @@ __all__ = [
     "VersionMismatchError",
     "open",
     "version",
+    "write_many",
 ]

@@ -20,6 +20,7 @@ from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.tuple cimport PyTuple_CheckExact, PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.errno cimport EACCES, EAGAIN, EINVAL, ENOMEM, ENOSPC
 from libc.stdint cimport uint64_t
+from libc.stdlib cimport free, malloc
 
 import os
 
@@ -82,6 +83,7 @@ cdef extern from "lmdb.h" nogil:
     int mdb_env_set_maxdbs(MDB_env *env, MDB_dbi dbs)
     int mdb_env_stat(MDB_env *env, MDB_stat *stat)
     int mdb_env_info(MDB_env *env, MDB_envinfo *stat)
+    int mdb_env_get_maxkeysize(MDB_env *env)
     int mdb_env_sync(MDB_env *env, int force)
     int mdb_reader_check(MDB_env *env, int *dead)
     int mdb_txn_begin(MDB_env *env, MDB_txn *parent, unsigned int flags, MDB_txn **txn)
@@ -376,6 +378,10 @@ cdef class Environment:
             "num_readers": info.me_numreaders,
         }
 
+    def max_key_size(self):
+        self._valid()
+        return mdb_env_get_maxkeysize(self.env)
+
     def sync(self, force=False):
         cdef int rc
         cdef int f = 1 if force else 0
@@ -388,6 +394,83 @@ cdef class Environment:
 def open(path, **kwargs):
     """Open (creating by default) the environment in `path` (py-lmdb's `lmdb.open`)."""
     return Environment(path, **kwargs)
+
+
+cdef inline void _free5(void *a, void *b, void *c, void *d, void *e) noexcept:
+    free(a)
+    free(b)
+    free(c)
+    free(d)
+    free(e)
+
+
+def write_many(Transaction txn, list items, bint commit=False):
+    """Apply `items`, each (db, key, value, append) - a put (MDB_APPEND when `append`), or with
+    value None a delete of a key that may be absent - in order, then commit if asked, all without
+    the GIL. Not in py-lmdb: the B-tree work and the copying of values into pages take as long as
+    the Python that prepared them, and a writer thread holding the GIL for it stops the event loop
+    meanwhile; one release per batch costs one hand-off. Keys and values must be bytes. On a
+    failure nothing after it is written and the transaction is left for the caller to abort (a
+    failed commit leaves none to abort)."""
+    cdef Py_ssize_t n = len(items), i, failed = -1
+    cdef MDB_val *keys = NULL
+    cdef MDB_val *vals = NULL
+    cdef MDB_dbi *dbis = NULL
+    cdef unsigned int *flags = NULL
+    cdef char *deletes = NULL
+    cdef MDB_txn *t
+    cdef int rc = 0
+    txn._valid()
+    if not txn.write:
+        raise _ERRORS[EACCES]("write_many() needs a write transaction")
+    t = txn.txn
+    if n:
+        keys = <MDB_val *>malloc(n * sizeof(MDB_val))
+        vals = <MDB_val *>malloc(n * sizeof(MDB_val))
+        dbis = <MDB_dbi *>malloc(n * sizeof(MDB_dbi))
+        flags = <unsigned int *>malloc(n * sizeof(unsigned int))
+        deletes = <char *>malloc(n)
+        if keys == NULL or vals == NULL or dbis == NULL or flags == NULL or deletes == NULL:
+            _free5(keys, vals, dbis, flags, deletes)
+            raise MemoryError()
+    try:
+        for i in range(n):
+            item = items[i]
+            if not (PyTuple_CheckExact(item) and PyTuple_GET_SIZE(item) == 4):
+                raise TypeError("write_many() elements must be (db, key, value, append)")
+            key = <object>PyTuple_GET_ITEM(item, 1)
+            value = <object>PyTuple_GET_ITEM(item, 2)
+            if not PyBytes_CheckExact(key) or not (value is None or PyBytes_CheckExact(value)):
+                raise TypeError("write_many() keys and values must be bytes")
+            dbis[i] = txn._dbi(<object>PyTuple_GET_ITEM(item, 0))
+            keys[i].mv_data = PyBytes_AS_STRING(key)
+            keys[i].mv_size = PyBytes_GET_SIZE(key)
+            deletes[i] = value is None
+            if value is not None:
+                vals[i].mv_data = PyBytes_AS_STRING(value)
+                vals[i].mv_size = PyBytes_GET_SIZE(value)
+                flags[i] = MDB_APPEND if <object>PyTuple_GET_ITEM(item, 3) else 0
+        # `items` holds every key and value: they outlive the section below
+        with nogil:
+            for i in range(n):
+                if deletes[i]:
+                    rc = mdb_del(t, dbis[i], &keys[i], NULL)
+                    if rc == MDB_NOTFOUND:
+                        rc = 0
+                else:
+                    rc = mdb_put(t, dbis[i], &keys[i], &vals[i], flags[i])
+                if rc:
+                    failed = i
+                    break
+            if failed < 0 and commit:
+                rc = mdb_txn_commit(t)
+        if failed >= 0:
+            _fail(f"write_many() element #{failed}", rc)
+    finally:
+        _free5(keys, vals, dbis, flags, deletes)
+    if commit:
+        txn.txn = NULL  # committed or, on failure, freed by LMDB: nothing left to abort
+        _check("mdb_txn_commit", rc)
 
 
 # ---- transactions -------------------------------------------------------------------------

@@ -6,6 +6,8 @@ releases it only for I/O (opening, committing). Both read and write ordinary LMD
 
 from __future__ import annotations
 
+from typing import Any
+
 from lmdb import (
     BadValsizeError,
     CorruptedError,
@@ -24,6 +26,23 @@ from lmdb import (
     version,
 )
 
+
+def write_many(
+    txn: Transaction, items: list[tuple[Any, bytes, bytes | None, bool]], commit: bool = False
+) -> None:
+    """`lmdb_c.write_many` over py-lmdb: each (db, key, value, append) put, or deleted when value
+    is None (an absent key ignored), in order; then the commit if asked."""
+    for db, key, value, append in items:
+        if type(key) is not bytes or not (value is None or type(value) is bytes):
+            raise TypeError("write_many() keys and values must be bytes")
+        if value is None:
+            txn.delete(key, db=db)
+        elif not txn.put(key, value, append=append, db=db):
+            raise KeyExistsError(f"write_many(): {key!r} is not after the last key")
+    if commit:
+        txn.commit()
+
+
 __all__ = [
     "BadValsizeError",
     "CorruptedError",
@@ -40,4 +59,5 @@ __all__ = [
     "VersionMismatchError",
     "open",
     "version",
+    "write_many",
 ]

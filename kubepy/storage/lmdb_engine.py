@@ -118,36 +118,62 @@ class _View:
 
 class _Txn:
     """`ops.Txn` over one LMDB write transaction (opened with buffers=True: a value read is not
-    copied, only its header is looked at). Log entries are buffered and written by `flush` in
-    one call: every py-lmdb call gives up the GIL, and taking it back from a busy event loop is
-    what a writer thread mostly waited for (the `lmdb_c` binding keeps the GIL for these calls
-    and gives it up for the commit only)."""
+    copied, only its header is looked at). The batch's writes are held here, by key, and written
+    by `flush` in one `write_many` call that runs without the GIL: the B-tree work and the copying
+    of values into pages would otherwise stop the event loop for as long as the writer's own
+    Python does. Reads see the held writes first, so each op sees the ops before it."""
 
-    def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any) -> None:
-        self.txn, self.kv, self.log = txn, kv, log
+    def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any, max_key: int) -> None:
+        self.txn, self.kv, self.log, self.max_key = txn, kv, log, max_key
+        self._kv: dict[bytes, bytes | None] = {}  # None: deleted
         self._entries: list[tuple[bytes, bytes]] = []
 
+    def _current(self, key: bytes) -> bytes | memoryview | None:
+        held = self._kv
+        return held[key] if key in held else self.txn.get(key, db=self.kv)
+
+    def _key(self, key: str) -> bytes:
+        """`key` encoded; one LMDB would refuse fails its op now, not the batch at the flush."""
+        k = key.encode()
+        if not 0 < len(k) <= self.max_key:
+            raise lmdb.BadValsizeError(f"key of {len(k)} bytes (LMDB takes 1 to {self.max_key})")
+        return k
+
     def revisions(self, key: str) -> tuple[int, int] | None:
-        raw = self.txn.get(key.encode(), db=self.kv)
+        raw = self._current(self._key(key))
         return None if raw is None else stored_revisions(raw)
 
     def insert(self, key: str, stored: Stored) -> bool:
-        return bool(self.txn.put(key.encode(), encode_stored(stored), db=self.kv, overwrite=False))
+        k = self._key(key)
+        if self._current(k) is not None:
+            return False
+        self._kv[k] = encode_stored(stored)
+        return True
 
     def put(self, key: str, stored: Stored) -> None:
-        self.txn.put(key.encode(), encode_stored(stored), db=self.kv)
+        self._kv[self._key(key)] = encode_stored(stored)
 
     def remove(self, key: str) -> None:
-        self.txn.delete(key.encode(), db=self.kv)
+        self._kv[self._key(key)] = None
 
     def append(self, entry: LogEntry) -> None:
         self._entries.append((rev_key(entry.event.revision), encode_entry(entry)))
 
+    def writes(self) -> list[tuple[Any, bytes, bytes | None, bool]]:
+        """The held writes as `write_many` items (log entries appended: revisions ascend), and
+        forget them."""
+        kv, log = self.kv, self.log
+        items = [(kv, k, v, False) for k, v in self._kv.items()]
+        items += [(log, k, v, True) for k, v in self._entries]
+        self._kv, self._entries = {}, []
+        return items
+
     def flush(self) -> None:
-        """Write the buffered log entries (revisions ascend, so each goes at the end)."""
-        if self._entries:
-            self.txn.cursor(db=self.log).putmulti(self._entries, append=True)
-            self._entries = []
+        """Write what is held (before something reads the transaction directly)."""
+        items = self.writes()
+        if items:
+            with while_waiting():
+                lmdb.write_many(self.txn, items)
 
 
 class LmdbStorage(LogEngine):
@@ -178,6 +204,7 @@ class LmdbStorage(LogEngine):
         self._shut = False
         self._verified = verify  # every record's checksum was checked at open
         self._kv, self._log, self._meta = opened.kv, opened.log, opened.meta
+        self._max_key = self._env.max_key_size()
         # what readers in the loop are told (updated after a commit, before listeners run) ...
         self._revision, self._compacted = opened.revision, opened.compacted
         self._opened_at = opened.revision
@@ -244,7 +271,7 @@ class LmdbStorage(LogEngine):
         rev, compacted = self._w_revision, self._w_compacted
         txn = self._env.begin(write=True, buffers=True)
         try:
-            tx = _Txn(txn, self._kv, self._log)
+            tx = _Txn(txn, self._kv, self._log, self._max_key)
             for op in ops:
                 if isinstance(op, _Compact):
                     tx.flush()  # compaction sees the log as the ops before it left it
@@ -259,11 +286,11 @@ class LmdbStorage(LogEngine):
             if rev == self._w_revision and compacted == self._w_compacted:
                 txn.abort()
                 return results
-            tx.flush()
-            txn.put(META_REVISION, encode_u64(rev), db=self._meta)
-            txn.put(META_COMPACTED, encode_u64(compacted), db=self._meta)
-            with while_waiting():  # the fsync: the GIL is given up, and wanted back promptly
-                txn.commit()
+            items = tx.writes()
+            items.append((self._meta, META_REVISION, encode_u64(rev), False))
+            items.append((self._meta, META_COMPACTED, encode_u64(compacted), False))
+            with while_waiting():  # writes and fsync without the GIL, which is wanted back promptly
+                lmdb.write_many(txn, items, commit=True)
         except BaseException:
             txn.abort()
             raise

@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
+from kubepy.storage import lmdb_engine
+from kubepy.storage.codec import encode
+from kubepy.storage.interface import KeyExists
 from kubepy.storage.lmdb_engine import LmdbStorage
 from kubepy.storage.memory import MemoryStorage
+from kubepy.storage.ops import Create, Delete, Update
 from tests.storage import lmdb_bindings
 from tests.storage.contract import NewStore, StorageContract
 from tests.storage.fakes import FakeClock, pod
@@ -67,6 +71,43 @@ class TestLmdbStorage(StorageContract):
         assert sorted(r.revision for r in results if not isinstance(r, Exception)) == list(range(2, 22))
         assert store.current_revision() == 21
         assert len((await store.list("/g/")).records) == 21
+
+    async def test_a_key_lmdb_refuses_fails_alone(self, store: LmdbStorage) -> None:
+        results = await asyncio.gather(
+            store.create("/g/a", pod("a")),
+            store.create("/g/" + "k" * 600, pod("long")),
+            store.create("/g/b", pod("b")),
+            return_exceptions=True,
+        )
+        assert isinstance(results[1], lmdb_engine.lmdb.BadValsizeError)  # the binding in use
+        assert [r.revision for r in (results[0], results[2])] == [1, 2]  # type: ignore[union-attr]
+
+    async def test_ops_in_one_batch_see_each_other(self, store: LmdbStorage) -> None:
+        """A batch's writes are held until its commit; each op still sees those before it."""
+        await store.create("/g/old", pod("old"))
+        old = await store.get("/g/old")
+        assert old is not None
+        ops: list[Any] = [
+            Create("/g/new", encode(pod("new"))),
+            Create("/g/new", encode(pod("again"))),
+            Update("/g/new", encode(pod("new", spec={"n": 1})), 2, b"{}"),
+            Delete("/g/old", old.revision, old.value),
+            Create("/g/old", encode(pod("reborn"))),
+        ]
+        results = await asyncio.to_thread(store._apply_batch, ops)
+        assert isinstance(results[1], KeyExists)
+        assert [r.event.revision for r in results if not isinstance(r, Exception)] == [2, 3, 4, 5]
+        await store.close()
+        again = await LmdbStorage.open(store.path)  # verifies every record
+        try:
+            assert {r.key: r.obj()["metadata"]["name"] for r in (await again.list("/g/")).records} == {
+                "/g/new": "new",
+                "/g/old": "reborn",
+            }
+            assert (await again.get("/g/new")).obj()["spec"] == {"n": 1}  # type: ignore[union-attr]
+            assert again.current_revision() == 5
+        finally:
+            await again.close()
 
     async def test_an_unserializable_object_fails_alone(self, store: LmdbStorage) -> None:
         bad = pod("bad", spec={"when": object()})

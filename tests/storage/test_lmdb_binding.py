@@ -73,6 +73,45 @@ def test_the_calls_the_engine_makes(lib: ModuleType, tmp_path: Path) -> None:
         env.close()
 
 
+def test_write_many_puts_deletes_and_commits(lib: ModuleType, tmp_path: Path) -> None:
+    env = _open(lib, tmp_path / "db")
+    try:
+        with env.begin(write=True) as txn:
+            kv = env.open_db(b"kv", txn=txn)
+            log = env.open_db(b"log", txn=txn)
+            txn.put(b"gone", b"x", db=kv)
+        txn = env.begin(write=True)
+        items = [
+            (kv, b"a", b"1", False),
+            (kv, b"gone", None, False),
+            (kv, b"never-there", None, False),  # an absent key's delete is no failure
+            (kv, b"a", b"2", False),  # later items see earlier ones: the last value stays
+            (log, b"\x00\x01", b"e1", True),
+            (log, b"\x00\x02", b"e2", True),
+            (None, b"main", b"m", False),
+        ]
+        lib.write_many(txn, items, commit=True)
+        txn.abort()  # committed: nothing left to abort
+        with env.begin() as rtxn:
+            assert list(rtxn.cursor(db=kv)) == [(b"a", b"2")]
+            assert list(rtxn.cursor(db=log)) == [(b"\x00\x01", b"e1"), (b"\x00\x02", b"e2")]
+            assert rtxn.get(b"main") == b"m"
+        txn = env.begin(write=True)
+        lib.write_many(txn, [(kv, b"b", b"3", False)])  # not committed: the caller goes on
+        assert txn.get(b"b", db=kv) == b"3"
+        with pytest.raises(TypeError):
+            lib.write_many(txn, [(kv, "text", b"v", False)])
+        with pytest.raises(TypeError):
+            lib.write_many(txn, [(kv, b"k", memoryview(b"v"), False)])
+        with pytest.raises(lib.BadValsizeError):
+            lib.write_many(txn, [(kv, b"c", b"4", False), (kv, b"k" * 600, b"v", False)])
+        txn.abort()
+        with env.begin() as rtxn:
+            assert rtxn.get(b"b", db=kv) is None and rtxn.get(b"c", db=kv) is None
+    finally:
+        env.close()
+
+
 def _ran_meanwhile(step: Callable[[], object]) -> bool:
     """Whether another thread got the GIL while `step` ran. The switch interval is made so long
     that the other thread, woken and wanting the GIL, gets it only if `step` gives it up."""
@@ -112,7 +151,7 @@ def test_the_probe_sees_a_call_that_gives_up_the_gil() -> None:
     assert not _ran_meanwhile(lambda: sum(range(1000)))
 
 
-def test_c_binding_keeps_the_gil_except_for_the_commit(tmp_path: Path) -> None:
+def test_c_binding_keeps_the_gil_except_for_the_commit_and_write_many(tmp_path: Path) -> None:
     lib = lmdb_bindings.binding("c")
     env = _open(lib, tmp_path / "db")
     try:
@@ -134,6 +173,12 @@ def test_c_binding_keeps_the_gil_except_for_the_commit(tmp_path: Path) -> None:
 
         assert not _ran_meanwhile(steps)
         txn.commit()
+
+        def write_many() -> None:  # a batch's writes: B-tree work and copies, no I/O
+            with env.begin(write=True) as more:
+                lib.write_many(more, [(db, b"w%04d" % i, b"v" * 100, False) for i in range(2000)])
+
+        assert _seen_in_some(write_many)
 
         def commit() -> None:  # the fsync
             with env.begin(write=True) as more:
