@@ -70,9 +70,14 @@ async def test_node_registers_and_heartbeats(host: KubeletHost, client: RESTClie
         c for c in (await client.get(NODES, "node-1"))["status"]["conditions"] if c["type"] == "Ready"
     )
     assert ready["status"] == "True" and ready["reason"] == "KubeletReady"
-    events = (await client.list(EVENTS, "default", field_selector="involvedObject.kind=Node"))["items"]
-    reasons = {e["reason"] for e in events if e["involvedObject"]["name"] == "node-1"}
-    assert {"Starting", "NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeReady"} <= reasons
+    wanted = {"Starting", "NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeReady"}
+    events: list[dict] = []
+
+    async def recorded() -> bool:  # Events are written by the recorder's own task, not in step
+        events[:] = (await client.list(EVENTS, "default", field_selector="involvedObject.kind=Node"))["items"]
+        return wanted <= {e["reason"] for e in events if e["involvedObject"]["name"] == "node-1"}
+
+    await until(recorded, f"events {sorted(wanted)} recorded")
     ready_ev = next(e for e in events if e["reason"] == "NodeReady")
     assert ready_ev["message"] == "Node node-1 status is now: NodeReady"
 
