@@ -462,6 +462,9 @@ _KIND_ORDERERS: dict[int, tuple[Any, Any]] = {}
 _HEAD = ("kind", "apiVersion")
 #: distinct values remembered per top-level field of a kind
 REMEMBERED_ORDERS = 256
+#: ... and of its spec: once bound, a pod's spec names its node, so a template's pods have one
+#: spec per node (1,000 in the end-to-end run), each ordered again on every status write
+REMEMBERED_SPECS = 2048
 
 
 def _kind_orderer(t: Struct) -> Any:
@@ -478,7 +481,7 @@ def _kind_orderer(t: Struct) -> Any:
     for k, fd in t.fields.items():
         sub = enc_sub = _orderer(fd.type)
         if sub is not None and k != "metadata" and _worth_remembering(fd.type):
-            sub, enc_sub = _remembered(sub)
+            sub, enc_sub = _remembered(sub, REMEMBERED_SPECS if k == "spec" else REMEMBERED_ORDERS)
         plan[k] = (_omit_mode(t, k, fd), sub)
         encoding_plan[k] = (plan[k][0], enc_sub)
     pair = (_struct_orderer(index, plan), _struct_orderer(index, encoding_plan))
@@ -486,8 +489,8 @@ def _kind_orderer(t: Struct) -> Any:
     return pair
 
 
-def _remembered(order: Any) -> tuple[Any, Any]:
-    """`order`, answered from the JSON of its last REMEMBERED_ORDERS results: equal JSON in (key
+def _remembered(order: Any, size: int = REMEMBERED_ORDERS) -> tuple[Any, Any]:
+    """`order`, answered from the JSON of its last `size` results: equal JSON in (key
     order included) means an equal value, so an equal result, handed out as a fresh copy; and
     its twin for a value only to be encoded, which hands out that JSON as an `orjson.Fragment`.
     Both share what they remember."""
@@ -503,7 +506,7 @@ def _remembered(order: Any) -> tuple[Any, Any]:
         if done is not None:
             return orjson.loads(done)
         out = order(value)
-        put_bounded(seen, key, orjson.dumps(out), REMEMBERED_ORDERS)
+        put_bounded(seen, key, orjson.dumps(out), size)
         return out
 
     def run_to_encode(value: Any) -> Any:
@@ -514,7 +517,7 @@ def _remembered(order: Any) -> tuple[Any, Any]:
         encode_payoff.note(done is not None)
         if done is None:
             done = orjson.dumps(order(value))
-            put_bounded(seen, key, done, REMEMBERED_ORDERS)
+            put_bounded(seen, key, done, size)
         return orjson.Fragment(done)
 
     return run, run_to_encode

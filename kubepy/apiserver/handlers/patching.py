@@ -53,6 +53,10 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         return await _apply(e, req, doc, opts, subresource)
     schema = e.res.schema
     warnings: list[str] = []
+    # a merge patch without nulls is given to the first attempt to merge in as it is; a retry
+    # (a lost race, rare) decodes the body again
+    givable = ct == MERGE_PATCH and b"null" not in req.body
+    given = [False]
 
     def mutate(current: Obj | None) -> Obj:
         if current is None:
@@ -60,9 +64,14 @@ async def patch(e: Entry, req: Request, opts: WriteOptions, manager: str, subres
         if ct == JSON_PATCH:
             new = jsonpatch.apply_json_patch(current, doc)
         elif ct == MERGE_PATCH:
+            if given[0]:
+                src, take = decode_patch_body(req.body), False
+            else:
+                src, take = doc, givable
+                given[0] = givable
             # storage decoded `current` from JSON, unless the resource is seen through another's
             new = mergepatch.apply_merge_patch(
-                json_copy(current, decoded=e.res.from_stored is None), doc, own=True
+                json_copy(current, decoded=e.res.from_stored is None), src, own=True, take=take
             )
         else:
             new = strategic.apply_strategic_merge_patch(current, doc, schema)

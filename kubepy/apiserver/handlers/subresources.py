@@ -189,17 +189,16 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
         assigned = (cur.get("spec") or {}).get("nodeName")
         if assigned:
             raise fe.conflict("pods/binding", name, f'pod {name} is already assigned to node "{assigned}"')
-        new = cur  # guaranteed_update hands each attempt a fresh copy of its own
-        new["spec"]["nodeName"] = node
-        conds = [
-            c
-            for c in (new.setdefault("status", {}).get("conditions") or [])
-            if c.get("type") != "PodScheduled"
-        ]
+        # a new object, sharing with `cur` all but the paths it changes (`cur` stays as it is): a
+        # binding always changes the pod, so storage need not compare the two (`decided`)
+        new = dict(cur)
+        new["spec"] = {**cur["spec"], "nodeName": node}
+        status = new.setdefault("status", {})
+        conds = [c for c in (status.get("conditions") or []) if c.get("type") != "PodScheduled"]
         conds.append(
             {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
         )
-        new["status"]["conditions"] = conds
+        new["status"] = {**status, "conditions": conds}
         return new
 
     if opts.dry_run:
@@ -210,7 +209,7 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
         seen = e.store.env.cache.get(key)  # the watch cache's copy, tried before reading storage
         cached = seen.record() if seen is not None else None
         try:
-            await e.store.env.storage.guaranteed_update(key, assign, cached=cached)
+            await e.store.env.storage.guaranteed_update(key, assign, cached=cached, decided=True)
         except KeyNotFound:
             raise fe.not_found_error("pods", name) from None
     return json_response(

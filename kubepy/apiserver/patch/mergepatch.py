@@ -13,38 +13,48 @@ from kubepy.apiserver.patch.errors import bad_request, failure
 from kubepy.apiserver.patch.golang import copy_tree
 
 
-def apply_merge_patch(doc: Any, patch: Any, *, own: bool = False) -> Any:
+def apply_merge_patch(doc: Any, patch: Any, *, own: bool = False, take: bool = False) -> Any:
     """Apply a decoded merge patch to `doc`; neither input is modified. Only `doc` is copied
     whole (unless `own`: the caller hands over a copy of its own, merged into as it is); what
-    the patch brings is copied (and pruned) as it is put in."""
+    the patch brings is copied (and pruned) as it is put in, unless `take`: the caller gives the
+    patch away and it holds no null anywhere (a body without the bytes `null`), so its values
+    go in as they are and the result owns them (copying a kubelet's status patch was more than
+    half of merging it)."""
     if doc is None:
         raise failure("Invalid JSON Document")
+    put = _taken if take else _pruned_copy
     if isinstance(patch, list):
-        return _pruned_copy(patch)
+        return put(patch)
     if not isinstance(patch, dict):
         raise bad_request("Invalid JSON Patch")
     if not isinstance(doc, dict):
-        return _pruned_copy(patch)
-    return _merge_into(doc if own else copy_tree(doc), patch)
+        return put(patch)
+    return _merge_into(doc if own else copy_tree(doc), patch, put)
 
 
-def _merge_into(doc: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """Merge `patch` into `doc` (a copy of our own), leaving `patch` as it is."""
+def _taken(value: Any) -> Any:
+    """`value` itself: the patch was given away and has no null to prune."""
+    return value
+
+
+def _merge_into(doc: dict[str, Any], patch: dict[str, Any], put: Any) -> dict[str, Any]:
+    """Merge `patch` into `doc` (a copy of our own), leaving `patch` as it is unless `put`
+    takes its values."""
     for key, value in patch.items():
         if value is None:
             doc.pop(key, None)
             continue
         current = doc.get(key)
-        doc[key] = _pruned_copy(value) if current is None else _merge(current, value)
+        doc[key] = put(value) if current is None else _merge(current, value, put)
     return doc
 
 
-def _merge(current: Any, patch: Any) -> Any:
+def _merge(current: Any, patch: Any, put: Any) -> Any:
     if not isinstance(current, dict):
-        return _pruned_copy(patch)
-    if not isinstance(patch, dict):
-        return copy_tree(patch)  # an array replaces an object as it is: no pruning
-    return _merge_into(current, patch)
+        return put(patch)
+    if not isinstance(patch, dict):  # an array replaces an object as it is: no pruning
+        return patch if put is _taken else copy_tree(patch)
+    return _merge_into(current, patch, put)
 
 
 def _pruned_copy(value: Any) -> Any:
