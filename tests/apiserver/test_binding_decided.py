@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from kubepy.api.catalog import all_resources
+from kubepy.api.decode import canonical_order
 from kubepy.storage import base
 
 NS = "/api/v1/namespaces/default"
@@ -56,3 +58,15 @@ async def test_a_dry_run_binding_changes_nothing(client: Any) -> None:
     r = await client.post(f"{NS}/pods/p/binding?dryRun=All", json=BIND)
     assert r.status_code == 201
     assert (await client.get(f"{NS}/pods/p")).json() == created
+
+
+async def test_a_bound_pod_is_served_in_kubernetes_key_order(client: Any) -> None:
+    """spec.nodeName and status.conditions land where Go's encoder writes them, not last."""
+    assert (await client.post(f"{NS}/pods", json=POD)).status_code == 201
+    assert (await client.post(f"{NS}/pods/p/binding", json=BIND)).status_code == 201
+    got = (await client.get(f"{NS}/pods/p")).json()
+    pod_schema = next(r for r in all_resources() if r.kind == "Pod" and r.group == "").schema
+    ordered = canonical_order(got, pod_schema)
+    assert list(got["spec"]) == list(ordered["spec"])
+    assert list(got["status"]) == list(ordered["status"])
+    assert list(got["spec"]).index("nodeName") < len(got["spec"]) - 1  # not merely appended

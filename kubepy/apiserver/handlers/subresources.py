@@ -9,6 +9,8 @@ import orjson
 
 from kubepy.api import errors as fe
 from kubepy.api import labels
+from kubepy.api.fieldorder import with_field
+from kubepy.api.schema import Struct
 from kubepy.apiserver import params
 from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.handlers import resource as rh
@@ -179,6 +181,8 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
         )
     opts = params.write_options(req.query)
     now = rfc3339(e.store.env.now())
+    spec_struct, status_struct = e.res.schema.fields["spec"].type, e.res.schema.fields["status"].type
+    assert isinstance(spec_struct, Struct) and isinstance(status_struct, Struct)
 
     def assign(cur: Obj) -> Obj:
         meta = cur.get("metadata") or {}
@@ -190,15 +194,16 @@ async def binding(e: Entry, req: Request, pod_name: str | None = None) -> Respon
         if assigned:
             raise fe.conflict("pods/binding", name, f'pod {name} is already assigned to node "{assigned}"')
         # a new object, sharing with `cur` all but the paths it changes (`cur` stays as it is): a
-        # binding always changes the pod, so storage need not compare the two (`decided`)
+        # binding always changes the pod, so storage need not compare the two (`decided`); the
+        # new keys go where Kubernetes' encoder writes them, as the rest of the stored pod is
         new = dict(cur)
-        new["spec"] = {**cur["spec"], "nodeName": node}
-        status = new.setdefault("status", {})
+        new["spec"] = with_field(cur["spec"], "nodeName", node, spec_struct)
+        status = cur.get("status") or {}
         conds = [c for c in (status.get("conditions") or []) if c.get("type") != "PodScheduled"]
         conds.append(
             {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
         )
-        new["status"] = {**status, "conditions": conds}
+        new["status"] = with_field(status, "conditions", conds, status_struct)
         return new
 
     if opts.dry_run:
