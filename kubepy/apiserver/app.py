@@ -24,6 +24,7 @@ from kubepy.apiserver.handlers import subresources as sub
 from kubepy.apiserver.handlers import watch as wh
 from kubepy.apiserver.http import Request, Response, StreamResponse, error_response, parse_query
 from kubepy.apiserver.requestinfo import RequestInfo, parse
+from kubepy.util.fifo import put_bounded
 
 if TYPE_CHECKING:
     from kubepy.apiserver.server import APIServer
@@ -56,16 +57,11 @@ class App:
         self.inflight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        t = scope["type"]
-        if t == "http":
-            await self._http(scope, receive, send)
-        elif t == "websocket":
-            await self._websocket(scope, receive, send)
-        elif t == "lifespan":
-            await _lifespan(receive, send)
-
-    # ---- HTTP ------------------------------------------------------------------------------
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An HTTP request is served right here (every request passes: no coroutine of its own
+        for the dispatch); WebSocket watches and lifespan in their own methods."""
+        if scope["type"] != "http":
+            await self._other(scope, receive, send)
+            return
         start = perf_counter()
         method = scope["method"]
         raw_query = scope.get("query_string")
@@ -78,19 +74,19 @@ class App:
         info = parse(method, scope["path"], watch_q)
         long_running = info.verb == "watch"
         cfg = self.server.config
-        kind = _KINDS.get(method, "mutating")
         # a request takes a slot when one is free; when none is, system:masters is served without one
         counted = not long_running and self.inflight < cfg.max_requests_inflight
         if counted:
             self.inflight += 1
-            metrics.DEFAULT.inflight(kind, 1)
+            gauge = metrics.DEFAULT.inflight_cell(_KINDS.get(method, "mutating"))
+            gauge[0] += 1
         elif not long_running and not loopback.privileged(scope):
             await _send(send, error_response(fe.too_many_requests()))
             return
         code = 500
         recorded = warnings.begin()
         try:
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+            headers = _headers(scope.get("headers", ()))
             try:
                 body = await _read_body(receive, headers, cfg.max_body_bytes)
                 req = Request(method, scope["path"], query, headers, body, info)
@@ -107,11 +103,12 @@ class App:
             if type(resp) is StreamResponse:
                 await self._stream(resp, info, receive, send)
             else:
-                await _send(send, resp)
+                await send({"type": "http.response.start", "status": code, "headers": _head(resp)})
+                await send({"type": "http.response.body", "body": resp.body})
         finally:
             if counted:
                 self.inflight -= 1
-                metrics.DEFAULT.inflight(kind, -1)
+                gauge[0] -= 1
             if info.is_resource:
                 metrics.observe_request(
                     _METRIC_VERBS.get(info.verb) or info.verb.upper(),
@@ -123,6 +120,13 @@ class App:
                     code,
                     perf_counter() - start,
                 )
+
+    async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        t = scope["type"]
+        if t == "websocket":
+            await self._websocket(scope, receive, send)
+        elif t == "lifespan":
+            await _lifespan(receive, send)
 
     async def _stream(self, resp: StreamResponse, info: RequestInfo, receive: Receive, send: Send) -> None:
         headers = [(b"content-type", resp.content_type.encode()), (b"cache-control", b"no-cache, private")]
@@ -150,70 +154,72 @@ class App:
                 info.resource, -1, group=info.group, version=info.version, scope=_scope(info)
             )
 
-    async def _route(self, req: Request) -> Response | StreamResponse:
+    def _route(self, req: Request) -> Awaitable[Response | StreamResponse]:
+        """The handler's awaitable for this request (a plain function: a request passes through
+        no coroutine of its own on its way to the handler); what it refuses, it raises."""
         info = req.info
         if not info.is_resource:
-            return await self.server.nonresource(req)
+            return self.server.nonresource(req)
         entry = self.server.registry.lookup(info.group, info.version, info.resource)
         if entry is None:
             raise NOT_FOUND
-        if not entry.res.namespaced and info.namespace and info.resource != "namespaces":
+        res = entry.res
+        if not res.namespaced and info.namespace and info.resource != "namespaces":
             raise NOT_FOUND
-        if entry.res.deprecation:
-            warnings.add(entry.res.deprecation)
-        return await self._resource(entry, req)
-
-    async def _resource(self, entry: Any, req: Request) -> Response | StreamResponse:
-        info = req.info
+        if res.deprecation:
+            warnings.add(res.deprecation)
         s = info.subresource
         if s:
-            return await self._subresource(entry, req, s)
+            return self._subresource(entry, req, s)
         verb = info.verb
-        if verb not in entry.res.verbs or (verb in ("update", "patch") and not info.name):
+        if verb not in res.verbs or (verb in ("update", "patch") and not info.name):
             raise METHOD_NOT_ALLOWED
-        if entry.res.virtual is not None:
-            return await self.server.virtual(entry, req)
-        if entry.res.kind == "Binding":  # legacy bindings collection: a pods/binding by body name
+        if res.virtual is not None:
+            return self.server.virtual(entry, req)
+        if res.kind == "Binding":  # legacy bindings collection: a pods/binding by body name
             pods = self.server.registry.lookup("", "v1", "pods")
-            return await sub.binding(pods, req)
-        if verb in ("get", "list"):
-            computed = await self.server.computed(entry, req)
-            if computed is not None:
-                return computed
-            return await (rh.get if verb == "get" else rh.list_)(entry, req)
-        if verb == "watch":
-            return await wh.watch(entry, req)
+            return sub.binding(pods, req)
         if verb == "create":
             if info.name:
                 raise METHOD_NOT_ALLOWED
-            return await rh.create(entry, req)
+            return rh.create(entry, req)
+        if verb in ("get", "list"):
+            return self._read(entry, req, verb)
+        if verb == "watch":
+            return wh.watch(entry, req)
         if verb == "update":
-            return await rh.update(entry, req)
+            return rh.update(entry, req)
         if verb == "patch":
-            return await rh.patch(entry, req)
+            return rh.patch(entry, req)
         if verb == "delete":
-            return await rh.delete(entry, req)
+            return rh.delete(entry, req)
         if verb == "deletecollection":
-            return await rh.delete_collection(entry, req)
+            return rh.delete_collection(entry, req)
         raise METHOD_NOT_ALLOWED
 
-    async def _subresource(self, entry: Any, req: Request, s: str) -> Response:
+    async def _read(self, entry: Any, req: Request, verb: str) -> Response:
+        computed = await self.server.computed(entry, req)
+        if computed is not None:
+            return computed
+        return await (rh.get if verb == "get" else rh.list_)(entry, req)
+
+    def _subresource(self, entry: Any, req: Request, s: str) -> Awaitable[Response]:
         if s not in entry.res.subresources:
             raise NOT_FOUND
         if s == "status":
-            return await sub.status(entry, req)
+            return sub.status(entry, req)
         if s == "scale":
-            return await sub.scale(entry, req)
+            return sub.scale(entry, req)
         if s == "binding" and req.method == "POST":
-            return await sub.binding(entry, req, req.info.name)
+            return sub.binding(entry, req, req.info.name)
         if s == "finalize" and req.method == "PUT":
-            return await sub.finalize(entry, req)
+            return sub.finalize(entry, req)
         if s == "token" and req.method == "POST":
-            return await token.create_token(entry, req, self.server.token_key, self.server.registry.lookup)
+            return token.create_token(entry, req, self.server.token_key, self.server.registry.lookup)
         if s == "proxy":
-            return await self._proxy(entry, req)
+            return self._proxy(entry, req)
         if s in sub.KUBELET_ROUTED:
-            return await sub.kubelet_routed(entry, req)
+            return sub.kubelet_routed(entry, req)
         raise METHOD_NOT_ALLOWED
 
     async def _proxy(self, entry: Any, req: Request) -> Response:
@@ -328,6 +334,28 @@ async def _wait_disconnect(receive: Receive, ws: bool) -> None:
             return
 
 
+#: request headers as text by their raw pairs: a client sends the same few header lists again
+#: and again (the in-process clients' are the same objects each time). The dicts are shared
+#: between requests: nothing may change a request's headers.
+_HEADERS: dict[tuple[Any, ...], dict[str, str]] = {}
+_HEADERS_MAX = 1024
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    """The request's headers by lower-case name (a repeated name: its last value)."""
+    pairs = tuple(raw)
+    try:
+        found = _HEADERS.get(pairs)
+        hashable = True
+    except TypeError:  # pairs given as lists: nothing to key on
+        found, hashable = None, False
+    if found is None:
+        found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in pairs}
+        if hashable:
+            put_bounded(_HEADERS, pairs, found, _HEADERS_MAX)
+    return found
+
+
 #: apiserver_current_inflight_requests' request_kind by method (any other: "mutating")
 _KINDS = {"GET": "readOnly", "HEAD": "readOnly", "OPTIONS": "readOnly"}
 
@@ -372,6 +400,12 @@ _NO_CACHE = (b"cache-control", b"no-cache, private")
 
 
 async def _send(send: Send, resp: Response) -> None:
+    await send({"type": "http.response.start", "status": resp.status, "headers": _head(resp)})
+    await send({"type": "http.response.body", "body": resp.body})
+
+
+def _head(resp: Response) -> list[tuple[bytes, bytes]]:
+    """A sized response's headers."""
     ct = _CONTENT_TYPES.get(resp.content_type)
     if ct is None:
         ct = resp.content_type.encode()
@@ -384,8 +418,7 @@ async def _send(send: Send, resp: Response) -> None:
     # Kubernetes sets cache-control only when the handler left it unset
     if not extra or not any(k.lower() == "cache-control" for k, _ in extra):
         headers.append(_NO_CACHE)
-    await send({"type": "http.response.start", "status": resp.status, "headers": headers})
-    await send({"type": "http.response.body", "body": resp.body})
+    return headers
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

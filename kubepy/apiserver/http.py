@@ -26,6 +26,7 @@ class Request:
     method: str
     path: str
     query: dict[str, list[str]]
+    #: by lower-case name; one dict serves every request with the same header list: read only
     headers: dict[str, str]
     body: bytes
     info: RequestInfo
@@ -53,6 +54,12 @@ def _media_type(header: str) -> str:
 @lru_cache(maxsize=256)
 def _first_is_yaml(accept: str) -> bool:
     return accept.split(",")[0].split(";")[0].strip() in (YAML, "application/x-yaml", "text/yaml")
+
+
+@lru_cache(maxsize=256)
+def takes_json(accept: str) -> bool:
+    """Whether `raw_response` answers a client sending this Accept with the JSON as it is."""
+    return not _first_is_yaml(accept) and not protobuf_io.wants_protobuf(accept)
 
 
 @dataclass(slots=True)

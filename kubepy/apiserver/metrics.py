@@ -328,10 +328,15 @@ class APIServerMetrics:
         """A request counted against --max-requests-inflight started (+1) or ended (-1).
         kind: "readOnly" or "mutating". Kubernetes reports the peak of the last second; this is
         the current value."""
+        self.inflight_cell(kind)[0] += delta
+
+    def inflight_cell(self, kind: str) -> list[float]:
+        """`inflight`'s series for `kind` as a cell the caller adds to in place (the request path
+        adds 1 and later takes it back)."""
         cell = self._inflight_cells.get(kind)
         if cell is None:
             cell = self._inflight_cells[kind] = self.inflight_requests.cell((kind,))
-        cell[0] += delta
+        return cell
 
     def render(self) -> bytes:
         return self.registry.render()

@@ -349,3 +349,24 @@ def test_admission_tells_what_its_answers_depend_on() -> None:
     ranges.append(LIMITS)
     assert admission.memo_state(chain, attrs()) is None  # a LimitRange: nothing from memory
     assert admission.memo_state(chain[1:] + [object()], attrs()) is None  # a plugin that cannot tell
+
+
+async def test_repeated_request_bytes_are_answered_without_decoding(twin: Twin) -> None:
+    store = twin.on.server.registry.store("", "pods")
+    full = store.create
+    calls: list[str] = []
+
+    async def counting(*a: Any, **k: Any) -> Any:
+        calls.append(a[0])
+        return await full(*a, **k)
+
+    store.create = counting  # type: ignore[method-assign]
+    for _ in range(6):
+        assert (await twin.create(_template())).status_code == 201
+    # seen, kept, answered from memory (its bytes noted), then found by its bytes alone
+    assert len(calls) == 3 and twin.on.hits == 4
+    for _ in range(2):  # the same bytes under another manager or namespace: their own keys
+        await twin.create(_template(), fieldManager="other-manager")
+        await twin.create(_template(), ns="other")
+    assert len(calls) == 7
+    await twin.same_storage()

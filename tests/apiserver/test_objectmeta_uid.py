@@ -28,3 +28,9 @@ def test_random_suffixes_are_five_alphabet_letters_with_every_letter_used() -> N
     assert set("".join(drawn)) == set(objectmeta._ALPHANUMS)
     assert len(set(drawn)) > len(drawn) - 5  # 27^5 possibilities: repeats are rare
     assert len(objectmeta.random_suffix(8)) == 8
+
+
+def test_suffix_letters_are_equally_likely_per_random_byte() -> None:
+    kept = bytes(range(256)).translate(objectmeta._LETTER_OF, objectmeta._REJECTED).decode()
+    assert sorted(set(kept)) == sorted(objectmeta._ALPHANUMS)
+    assert all(kept.count(c) == 8 for c in objectmeta._ALPHANUMS)  # 8 byte values per letter

@@ -98,7 +98,8 @@ def memo_state(plugins: Sequence[Any], attrs: Attributes) -> tuple[Any, ...] | N
     `memo_state(attrs)`. None when a plugin cannot tell or reads something that has no such
     value: then nothing may be answered from memory. A plugin's `memo_state` also promises that
     its validating phase passes again for an object it passed with the same state (only the
-    name differing)."""
+    name differing). It must not read `attrs.obj`: a create repeating a request's bytes asks it
+    before (and without) decoding the body (Store.create_known)."""
     out = []
     for p in plugins:
         fn = getattr(p, "memo_state", None)

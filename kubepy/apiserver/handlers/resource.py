@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -13,7 +14,7 @@ from kubepy.api.jsonkey import json_key
 from kubepy.apiserver import params, partial, table
 from kubepy.apiserver.apply.typed import json_copy
 from kubepy.apiserver.handlers import patching
-from kubepy.apiserver.http import Request, Response, decode_body, raw_response
+from kubepy.apiserver.http import JSON, Request, Response, decode_body, raw_response, takes_json
 from kubepy.apiserver.registry.registry import Entry
 from kubepy.apiserver.registry.store import WriteResult
 
@@ -28,8 +29,18 @@ def manager_name(req: Request, opts: params.WriteOptions) -> str:
     return (ua.split("/")[0] if ua else "unknown")[:128]
 
 
+@lru_cache(maxsize=256)
+def _plain(accept: str) -> bool:
+    """Whether a client sending this Accept takes an object as its stored JSON: it prefers no
+    metadata-only view, Table, YAML or protobuf (what nearly every request asks)."""
+    return takes_json(accept) and partial.wants_partial(accept) is None and table.wants_table(accept) is None
+
+
 def _write_response(status: int, res: WriteResult, req: Request) -> Response:
-    pv = partial.wants_partial(req.headers.get("accept", ""))
+    accept = req.headers.get("accept", "")
+    if _plain(accept):
+        return Response(status, res.body, JSON)
+    pv = partial.wants_partial(accept)
     if pv:  # a metadata-only client (client-go's metadata client) patching
         body = partial.partial(orjson.loads(res.body), pv)
         resp = Response(status, orjson.dumps(body), partial.content_type(pv, False))
@@ -85,6 +96,8 @@ def table_response(e: Entry, req: Request, objs: list[Obj], version: str, **meta
 async def get(e: Entry, req: Request) -> Response:
     item = await e.store.get(req.info.namespace, req.info.name, params.first(req.query, "resourceVersion"))
     accept = req.headers.get("accept", "")
+    if _plain(accept):
+        return Response(200, item.value, JSON)
     pv = partial.wants_partial(accept)
     if pv:
         return Response(200, orjson.dumps(partial.partial(item.obj, pv)), partial.content_type(pv, False))
@@ -149,10 +162,24 @@ async def list_(e: Entry, req: Request) -> Response:
 
 async def create(e: Entry, req: Request) -> Response:
     opts = params.write_options(req.query)
+    manager = manager_name(req, opts)
+    ns = req.info.namespace
+    # a JSON body: the same bytes as a create answered from memory before (a controller's pods)
+    # passed every check up to the memo's lookup then, and pass them again without decoding
+    raw = req.body if req.content_type in _JSON_BODY else None
+    if raw is not None and (known := e.store.known(ns, raw, opts, manager)) is not None:
+        await ensure_namespace(e, req)
+        pending = e.store.create_known(known, opts)
+        if pending is not None:
+            return _write_response(201, await pending, req)
     obj = check_body_type(e, decode_body(req))
     await ensure_namespace(e, req, obj)
-    res = await e.store.create(req.info.namespace, obj, opts, manager_name(req, opts))
+    res = await e.store.create(ns, obj, opts, manager, raw=raw)
     return _write_response(201, res, req)
+
+
+#: request content types whose body is decoded as JSON (decode_body)
+_JSON_BODY = frozenset(("", JSON))
 
 
 async def ensure_namespace(e: Entry, req: Request, obj: Obj | None = None) -> None:

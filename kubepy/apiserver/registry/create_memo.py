@@ -13,6 +13,9 @@ metadata validation and the strategy's create warnings.
 Only a strategy that says so (`Strategy.create_memo`) and a store without hooks take part; a
 result is remembered only when those four values appear nowhere else in it (checked on its
 JSON), so none of them can have been copied into another field.
+
+A body whose name is generated also comes again as the same request bytes: such a request is
+looked up by its bytes (`RawKey`), so a repeat skips the decoding and the key's JSON too.
 """
 
 from __future__ import annotations
@@ -43,6 +46,16 @@ class Key(NamedTuple):
     options: tuple[str, bool]  # fieldValidation, force
     admission: tuple[Any, ...]  # admission.memo_state
     body: bytes  # body_key
+
+
+class RawKey(NamedTuple):
+    """A create request as it came: what decoding it and everything before the memo's lookup
+    depend on (a JSON body's bytes decode to one value, checked against one URL namespace)."""
+
+    namespace: str  # the URL's
+    manager: str
+    options: tuple[str, bool]
+    body: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +90,23 @@ def body_key(obj: Obj) -> bytes | None:
 class CreateMemo:
     """One store's remembered creates, bounded."""
 
-    __slots__ = ("_seen", "_kept")
+    __slots__ = ("_seen", "_kept", "_raw")
 
     def __init__(self) -> None:
         self._seen: dict[int, None] = {}
         self._kept: dict[Key, Remembered] = {}
+        self._raw: dict[RawKey, Key] = {}
 
     def get(self, key: Key) -> Remembered | None:
         return self._kept.get(key)
+
+    def key_of(self, raw: RawKey) -> Key | None:
+        """The key a request of these bytes was answered under before (it may be gone since)."""
+        return self._raw.get(raw)
+
+    def note(self, raw: RawKey, key: Key) -> None:
+        """A request of these bytes was answered from `key`'s result."""
+        put_bounded(self._raw, raw, key, REMEMBERED)
 
     def worth_keeping(self, key: Key) -> bool:
         """Whether this create's result should be kept: its body was seen before. A body seen

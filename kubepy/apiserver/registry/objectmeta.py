@@ -17,17 +17,23 @@ GENERATE_NAME_RETRIES = 8
 
 _SUFFIX_BATCH = 256
 _suffixes: deque[str] = deque()
+#: a random byte's low five bits pick a letter (utilrand.String's 5-bit index); 27..31 are
+#: dropped, as utilrand.String rejects them, so every letter stays equally likely
+_LETTER_OF = bytes(ord(_ALPHANUMS[b & 31]) if (b & 31) < len(_ALPHANUMS) else 0 for b in range(256))
+_REJECTED = bytes(b for b in range(256) if (b & 31) >= len(_ALPHANUMS))
 
 
 def random_suffix(n: int = 5, rng: random.Random | None = None) -> str:
-    """utilrand.String(n). The usual five letters are drawn 256 suffixes at a time, in one call."""
+    """utilrand.String(n). The usual five letters are drawn ~256 suffixes at a time, from one
+    read of random bytes mapped to letters in one pass (`bytes.translate`)."""
     if rng is not None or n != 5:
         return "".join((rng or random).choices(_ALPHANUMS, k=n))
     try:
         return _suffixes.popleft()  # atomic: safe from any thread
     except IndexError:
-        chars = "".join(random.choices(_ALPHANUMS, k=5 * _SUFFIX_BATCH))
-        _suffixes.extend(chars[i : i + 5] for i in range(0, len(chars), 5))
+        chars = os.urandom(5 * _SUFFIX_BATCH * 32 // len(_ALPHANUMS)).translate(_LETTER_OF, _REJECTED)
+        text = chars.decode("ascii")
+        _suffixes.extend(text[i : i + 5] for i in range(0, len(text) - 4, 5))
         return _suffixes.popleft()
 
 

@@ -10,7 +10,7 @@ guaranteed_update loop.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -297,10 +297,13 @@ class Store:
         *,
         trusted: bool = False,
         applied: bool = False,
+        raw: bytes | None = None,
     ) -> WriteResult:
         """`trusted`: written by the apiserver itself (its own loopback Endpoints), so the
         strategy's validation, meant for clients, is skipped. A body created twice before (a
-        controller's pods) is built from the last result (`_create_remembered`)."""
+        controller's pods) is built from the last result (`_create_remembered`). `raw`: the
+        request's JSON `obj` was decoded from, for `create_known` to find next time."""
+        url_ns = ns
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise fe.bad_request(self._cannot_handle("json: cannot unmarshal into Go struct field .metadata"))
@@ -322,6 +325,9 @@ class Store:
             assert self._memo is not None
             rem = self._memo.get(key)
             if rem is not None:
+                if raw is not None and rem.base is not None:  # a generated name: bytes repeat
+                    opts_key = (opts.field_validation, opts.force)
+                    self._memo.note(create_memo.RawKey(url_ns, manager, opts_key, raw), key)
                 return await self._create_remembered(rem, key.admission, ns, meta, attrs)
             keep = self._memo.worth_keeping(key)
         warnings = self._check_decoded_body(obj, opts)
@@ -426,6 +432,28 @@ class Store:
         if state is None:
             return None
         return create_memo.Key(ns, manager, (opts.field_validation, opts.force), state, body)
+
+    def known(self, ns: str, raw: bytes, opts: WriteOptions, manager: str) -> create_memo.Key | None:
+        """The memo's key for a create request of exactly these JSON bytes, when one like it
+        was answered from memory before (`create_known` then answers it without decoding)."""
+        if self._memo is None or opts.dry_run or not self.env.create_memo:
+            return None
+        return self._memo.key_of(create_memo.RawKey(ns, manager, (opts.field_validation, opts.force), raw))
+
+    def create_known(self, key: create_memo.Key, opts: WriteOptions) -> Awaitable[WriteResult] | None:
+        """`create` for a request `known` found (its body, decoded and checked as before, gave
+        `key`), to await. None (nothing done) when admission now reads something else or the
+        result is no longer remembered: then the request takes the full path."""
+        assert self._memo is not None
+        rem = self._memo.get(key)
+        if rem is None or rem.base is None:
+            return None
+        # memo_state reads what admission depends on besides the object: no object needed yet
+        attrs = self._admission(admission.CREATE, key.namespace, {}, None, "", opts)
+        state = admission.memo_state(self._plugins(), attrs)
+        if state != key.admission:
+            return None
+        return self._create_remembered(rem, state, key.namespace, {}, attrs)
 
     async def _create_remembered(
         self, rem: create_memo.Remembered, state: Any, ns: str, body_meta: Obj, attrs: Any
