@@ -1,4 +1,5 @@
-"""cancel_and_wait: every task cancelled and ended; a task's own error still reaches the caller."""
+"""cancel_and_wait: every task cancelled and ended; a task's own error still reaches the caller.
+TaskStarter: tasks start on the loop running them, a later loop too."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 
 import pytest
 
-from kubepy.util.tasks import cancel_and_wait, repeat
+from kubepy.util.tasks import TaskStarter, cancel_and_wait, repeat
 
 
 async def test_cancels_and_waits_for_every_task() -> None:
@@ -74,3 +75,34 @@ async def test_repeat_runs_sync_and_async_actions_and_survives_errors(
         await asyncio.sleep(0.001)
     await cancel_and_wait(*tasks)
     assert "flaky tick failed" in caplog.text  # logged, and the rounds went on
+
+
+def test_task_starter_starts_on_the_running_loop_each_loop_in_turn() -> None:
+    start = TaskStarter()
+
+    async def where() -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    async def main() -> tuple[asyncio.AbstractEventLoop, ...]:
+        first, second = start(where()), start(where())
+        return asyncio.get_running_loop(), await first, await second
+
+    for _ in range(2):  # a second loop, after the first one ended: its tasks run on it
+        loop = asyncio.new_event_loop()
+        try:
+            running, a, b = loop.run_until_complete(main())
+        finally:
+            loop.close()
+        assert running is loop and a is loop and b is loop
+
+
+def test_task_starter_needs_a_running_loop() -> None:
+    start = TaskStarter()
+
+    async def nothing() -> None:
+        pass
+
+    coro = nothing()
+    with pytest.raises(RuntimeError):
+        start(coro)
+    coro.close()

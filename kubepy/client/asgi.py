@@ -69,6 +69,50 @@ class _Body(httpx.AsyncByteStream):
                     await self._task
 
 
+class _Exchange:
+    """Both ends of one inline request: what the app's receive hands it and what its send
+    collects (slots, not a closure's cells: made once per request)."""
+
+    __slots__ = ("body", "request_sent", "status", "headers", "parts", "done", "finished")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.request_sent = False
+        self.status = 0
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.parts: list[bytes] = []
+        self.done = False
+        self.finished: asyncio.Future[None] | None = None
+
+    async def receive(self) -> dict[str, Any]:
+        if not self.request_sent:
+            self.request_sent = True
+            return {"type": "http.request", "body": self.body, "more_body": False}
+        if not self.done:  # as a socket: the client "leaves" once it has the whole answer
+            if self.finished is None:
+                self.finished = asyncio.get_running_loop().create_future()
+            await self.finished
+        return _DISCONNECT
+
+    async def send(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            if not self.status:
+                self.status = message["status"]
+                self.headers = list(message.get("headers") or [])
+        elif kind == "http.response.body":
+            if self.done:
+                raise OSError("client disconnected")
+            chunk = message.get("body")
+            if chunk:
+                self.parts.append(chunk)
+            if not message.get("more_body"):
+                self.done = True
+                finished = self.finished
+                if finished is not None and not finished.done():
+                    finished.set_result(None)
+
+
 class StreamingASGITransport(httpx.AsyncBaseTransport):
     def __init__(
         self, app: Any, client: tuple[str, int] = ("127.0.0.1", 1), user: dict[str, Any] | None = None
@@ -123,51 +167,17 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         # the request "travels": the loop runs other tasks first, as it would while a socket sends,
         # so a caller issuing requests back to back never starves the watch streams and informers
         await asyncio.sleep(0)
-        status = 0
-        out_headers: list[tuple[bytes, bytes]] = []
-        parts: list[bytes] = []
-        done = False
-        request_sent = False
-        finished: asyncio.Future[None] | None = None
-
-        async def receive() -> dict[str, Any]:
-            nonlocal request_sent, finished
-            if not request_sent:
-                request_sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            if not done:  # as a socket: the client "leaves" once it has the whole answer
-                if finished is None:
-                    finished = asyncio.get_running_loop().create_future()
-                await finished
-            return _DISCONNECT
-
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal status, out_headers, done
-            kind = message["type"]
-            if kind == "http.response.start":
-                if not status:
-                    status = message["status"]
-                    out_headers = list(message.get("headers") or [])
-            elif kind == "http.response.body":
-                if done:
-                    raise OSError("client disconnected")
-                chunk = message.get("body")
-                if chunk:
-                    parts.append(chunk)
-                if not message.get("more_body"):
-                    done = True
-                    if finished is not None and not finished.done():
-                        finished.set_result(None)
-
+        ex = _Exchange(body)
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, ex.receive, ex.send)
         except Exception as exc:
-            if not status:
+            if not ex.status:
                 raise
             raise httpx.ReadError(str(exc)) from exc
-        if not status:
+        if not ex.status:
             raise RuntimeError("the app returned without a response")
-        return Reply(status, out_headers, parts[0] if len(parts) == 1 else b"".join(parts))
+        parts = ex.parts
+        return Reply(ex.status, ex.headers, parts[0] if len(parts) == 1 else b"".join(parts))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()

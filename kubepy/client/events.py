@@ -26,6 +26,7 @@ from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, is_not_found
 from kubepy.client.resources import EVENTS, path
 from kubepy.client.rest import PATCH_CONTENT_TYPES, RESTClient
+from kubepy.util.tasks import TaskStarter
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -229,6 +230,9 @@ class EventRecorder:
         #: Events emitted but not yet written, oldest first, and the task writing them.
         self._queue: deque[Obj] = deque()
         self._drainer: asyncio.Task[None] | None = None
+        self._start = TaskStarter()
+        #: The Events collection's path per namespace (a recorder writes to few).
+        self._paths: dict[str, str] = {}
 
     def make_event(self, obj: Obj, type: str, reason: str, message: str, **ref: str) -> Obj:
         """The Event as client-go's recorder builds it before correlation."""
@@ -290,7 +294,7 @@ class EventRecorder:
             return
         self._queue.append(self.make_event(obj, type, reason, message, kind=kind, api_version=api_version))
         if self._drainer is None:
-            self._drainer = asyncio.ensure_future(self._drain())
+            self._drainer = self._start(self._drain())
 
     async def flush(self) -> None:
         """Wait until every emitted event was written (or dropped)."""
@@ -314,8 +318,16 @@ class EventRecorder:
         c = self.correlator.correlate(ev)
         if c.skip:
             return None
+        ev = c.event
         try:
-            written = await self._write(c, answer)
+            if c.patch:
+                written = await self._patch(ev, answer)
+            else:  # a new event (most): POSTed right here
+                written = await self.client.request(
+                    "POST", self._path(ev["metadata"]["namespace"]), body=ev, decode=answer
+                )
+                if not answer:
+                    written = ev
         except (ApiError, OSError) as e:  # recording must never break the caller
             log.warning(
                 "could not record event %s/%s %s: %s", ev["metadata"]["namespace"], reason, message, e
@@ -327,20 +339,27 @@ class EventRecorder:
         self.correlator.update_state(written, c.key)
         return written
 
-    async def _write(self, c: Correlated, answer: bool = True) -> Obj:
-        ev, ns = c.event, c.event["metadata"]["namespace"]
-        if c.patch:
-            patch = {"count": ev["count"], "lastTimestamp": ev["lastTimestamp"], "message": ev["message"]}
-            url = path(EVENTS, ns, ev["metadata"]["name"])
-            try:
-                written = await self.client.request(
-                    "PATCH", url, body=patch, content_type=PATCH_CONTENT_TYPES["strategic"], decode=answer
-                )
-                return written if answer else ev
-            except ApiError as e:
-                if not is_not_found(e):
-                    raise
-            # the old event expired (TTL) or was deleted: write it anew, keeping the count
-            ev = {**ev, "metadata": {k: v for k, v in ev["metadata"].items() if k != "resourceVersion"}}
-        written = await self.client.request("POST", path(EVENTS, ns), body=ev, decode=answer)
+    async def _patch(self, ev: Obj, answer: bool = True) -> Obj:
+        """Count a repeat on the event already written (client-go's patch of count,
+        lastTimestamp and message); written anew if that one is gone."""
+        ns = ev["metadata"]["namespace"]
+        patch = {"count": ev["count"], "lastTimestamp": ev["lastTimestamp"], "message": ev["message"]}
+        url = path(EVENTS, ns, ev["metadata"]["name"])
+        try:
+            written = await self.client.request(
+                "PATCH", url, body=patch, content_type=PATCH_CONTENT_TYPES["strategic"], decode=answer
+            )
+            return written if answer else ev
+        except ApiError as e:
+            if not is_not_found(e):
+                raise
+        # the old event expired (TTL) or was deleted: write it anew, keeping the count
+        ev = {**ev, "metadata": {k: v for k, v in ev["metadata"].items() if k != "resourceVersion"}}
+        written = await self.client.request("POST", self._path(ns), body=ev, decode=answer)
         return written if answer else ev
+
+    def _path(self, namespace: str) -> str:
+        p = self._paths.get(namespace)
+        if p is None:
+            p = self._paths[namespace] = path(EVENTS, namespace)
+        return p

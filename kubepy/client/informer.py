@@ -88,6 +88,9 @@ class Informer:
         #: The revision to resume watching from: the last list's, then of every event seen.
         self.resource_version = ""
         self._handlers: list[Handler] = []
+        #: The handlers of each kind ("on_add", ...), in the order added: a dispatch walks only
+        #: those it calls.
+        self._by_kind: dict[str, list[Callable[..., Any]]] = {"on_add": [], "on_update": [], "on_delete": []}
         self._synced = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -101,6 +104,9 @@ class Informer:
         """Register handlers; added after the sync, they first get every cached object as an add."""
         h = Handler(on_add, on_update, on_delete)
         self._handlers.append(h)
+        for which, fn in (("on_add", on_add), ("on_update", on_update), ("on_delete", on_delete)):
+            if fn is not None:
+                self._by_kind[which].append(fn)
         if self.has_synced() and on_add is not None:
             for obj in self.store.list():
                 result = on_add(obj)
@@ -225,11 +231,12 @@ class Informer:
             got = False
             try:
                 async with self._watch() as events:
-                    async for ev in events:
+                    async for batch in events.batches():
                         got = True
-                        pending = self._apply(ev)
-                        if pending is not None:  # an async handler
-                            await pending
+                        for ev in batch:
+                            pending = self._apply(ev)
+                            if pending is not None:  # an async handler
+                                await pending
             except ApiError as e:
                 if is_expired(e):
                     return
@@ -313,16 +320,13 @@ class Informer:
             await pending
 
     def _emit_now(
-        self, which: str, args: tuple[Any, ...], handlers: Iterator[Handler] | None = None
+        self, which: str, args: tuple[Any, ...], handlers: Iterator[Callable[..., Any]] | None = None
     ) -> Awaitable[None] | None:
-        """Call the handlers (the rest of `handlers`, else all); at the first one answering an
-        awaitable, what awaits it and then calls the others. (A list iterator: a handler added
-        meanwhile gets this event too, as it would in a loop over the list.)"""
-        it = iter(self._handlers) if handlers is None else handlers
-        for h in it:
-            fn = getattr(h, which)
-            if fn is None:
-                continue
+        """Call the handlers (the rest of `handlers`, else all of kind `which`); at the first one
+        answering an awaitable, what awaits it and then calls the others. (A list iterator: a
+        handler added meanwhile gets this event too, as it would in a loop over the list.)"""
+        it = iter(self._by_kind[which]) if handlers is None else handlers
+        for fn in it:
             try:
                 result = fn(*args)
             except Exception:  # a handler bug must not stop the informer
@@ -333,7 +337,11 @@ class Informer:
         return None
 
     async def _emit_rest(
-        self, which: str, args: tuple[Any, ...], result: Awaitable[Any], handlers: Iterator[Handler]
+        self,
+        which: str,
+        args: tuple[Any, ...],
+        result: Awaitable[Any],
+        handlers: Iterator[Callable[..., Any]],
     ) -> None:
         try:
             await result

@@ -13,7 +13,7 @@ import functools
 import os
 import random
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Awaitable, Hashable, Mapping
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -22,7 +22,7 @@ import orjson
 
 from kubepy import kubeconfig
 from kubepy.client import retry as rt
-from kubepy.client.asgi import StreamingASGITransport
+from kubepy.client.asgi import Reply, StreamingASGITransport
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, from_response, is_expired
 from kubepy.client.peek import name_of
@@ -482,14 +482,15 @@ class _DirectASGI:
         """A plain absolute path, nothing in it httpx would escape, normalize or take as a query."""
         return _PLAIN_PATH.fullmatch(url) is not None
 
-    async def send(
+    def send(
         self,
         method: str,
         url: str,
         params: Mapping[str, str] | None,
         content: bytes | None,
         content_type: str,
-    ) -> Any:
+    ) -> Awaitable[Reply]:
+        """The transport's call, to await (no coroutine of its own: one frame less per request)."""
         headers = list(self.headers)
         if content is not None:
             headers.append((b"content-type", _header_value(content_type)))
@@ -498,7 +499,7 @@ class _DirectASGI:
             headers.insert(1, (b"content-length", b"0"))
         query = urlencode(params).encode() if params else b""
         raw = url.encode()
-        return await self.transport.call(method, url, raw, query, headers, content or b"", self.server)
+        return self.transport.call(method, url, raw, query, headers, content or b"", self.server)
 
 
 @functools.lru_cache(maxsize=64)

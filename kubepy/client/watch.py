@@ -17,7 +17,7 @@ a whole chunk seen recently is not even split again: its events are handed out a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,6 +194,13 @@ class WatchStream:
             await resp.aclose()
 
     async def __aiter__(self) -> AsyncIterator[WatchEvent]:
+        async for batch in self.batches():
+            for ev in batch:
+                yield ev
+
+    async def batches(self) -> AsyncIterator[Sequence[WatchEvent]]:
+        """The events as they arrive, a chunk's worth at a time (never empty): an informer
+        handles them in a plain loop, not one async step per event."""
         if self._response is None:
             raise RuntimeError("use `async with` to open the watch first")
         pending = b""
@@ -206,22 +213,30 @@ class WatchStream:
                     if evs is None:  # the first watcher to get it decodes it, line by line
                         got, error = decode_chunk(chunk, decode)
                         if error is not None:  # the events before the ERROR line still count
-                            for ev in got:
-                                yield ev
+                            if got:
+                                yield got
                             raise error
                         evs = tuple(got)
                         chunks.put(chunk, evs)
-                    for ev in evs:
-                        yield ev
+                    if evs:
+                        yield evs
                     continue
                 lines, pending = split_lines(pending, chunk)
+                got = []
                 for line in lines:
-                    ev = decode(line)
+                    try:
+                        ev = decode(line)
+                    except ApiError:
+                        if got:
+                            yield got
+                        raise
                     if ev is not None:
-                        yield ev
+                        got.append(ev)
+                if got:
+                    yield got
         except httpx.TransportError:
             return  # dropped: the caller resumes from its last resourceVersion
         if pending:  # the stream ended without a final newline: the last line may be whole
             ev = self._decode(pending)
             if ev is not None:
-                yield ev
+                yield (ev,)

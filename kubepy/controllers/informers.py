@@ -4,13 +4,16 @@ SharedInformerFactory). Indexers asked for by several controllers are merged int
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from kubepy.client.cache import STANDARD_INDEXERS, IndexFunc
 from kubepy.client.clock import Clock
 from kubepy.client.informer import Informer
 from kubepy.client.resources import ResourceRef
 from kubepy.client.rest import RESTClient
+
+T = TypeVar("T")
 
 
 class SharedInformers:
@@ -19,6 +22,7 @@ class SharedInformers:
         self.clock = clock
         self.resync_period = resync_period
         self._informers: dict[ResourceRef, Informer] = {}
+        self._derived: dict[str, Any] = {}
         self._started = False
 
     def get(self, ref: ResourceRef, indexers: Mapping[str, IndexFunc] | None = None) -> Informer:
@@ -41,6 +45,13 @@ class SharedInformers:
         if missing:
             inf.store.add_indexers(missing)
         return inf
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """State kept from informer events that several controllers read (the replication
+        managers' pod index): made, and its handlers registered, once per factory."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]
 
     def start(self) -> None:
         self._started = True

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,10 +103,15 @@ def _conditions(node: Obj) -> dict[str, Obj]:
     return {c.get("type", ""): c for c in (node.get("status") or {}).get("conditions") or ()}
 
 
-def observe(prev: NodeHealth | None, node: Obj, lease: Obj | None, now: float) -> NodeHealth:
+def observe(
+    prev: NodeHealth | None, node: Obj, lease: Obj | None, now: float, conds: Mapping[str, Obj] | None = None
+) -> NodeHealth:
     """tryUpdateNodeHealth's bookkeeping: the probe time moves when the node posted a new
-    heartbeat or renewed its lease since the last look; first sight counts as a heartbeat."""
-    heartbeat = _conditions(node).get("Ready", {}).get("lastHeartbeatTime") or ""
+    heartbeat or renewed its lease since the last look; first sight counts as a heartbeat.
+    `conds`: the node's conditions by type (_conditions), when the caller has them."""
+    if conds is None:
+        conds = _conditions(node)
+    heartbeat = conds.get("Ready", {}).get("lastHeartbeatTime") or ""
     renew = ((lease or {}).get("spec") or {}).get("renewTime") or ""
     if prev is None or heartbeat != prev.heartbeat or renew != prev.renew_time:
         return NodeHealth(now, heartbeat, renew)
@@ -181,8 +186,8 @@ def pod_affected(old: Obj, new: Obj) -> bool:
     return _pod_inputs(old) != _pod_inputs(new)
 
 
-def grace_period(node: Obj, opts: NodeLifecycleOptions) -> float:
-    never_posted = "Ready" not in _conditions(node)
+def grace_period(node: Obj, opts: NodeLifecycleOptions, conds: Mapping[str, Obj] | None = None) -> float:
+    never_posted = "Ready" not in (_conditions(node) if conds is None else conds)
     return opts.node_startup_grace_period if never_posted else opts.node_monitor_grace_period
 
 
@@ -220,9 +225,10 @@ def unknown_conditions(node: Obj, now: str) -> list[Obj] | None:
     return conds if changed else None
 
 
-def desired_taints(node: Obj) -> list[tuple[str, str]]:
+def desired_taints(node: Obj, conds: Mapping[str, Obj] | None = None) -> list[tuple[str, str]]:
     """(key, effect) of the taints the node's conditions and spec call for."""
-    conds = _conditions(node)
+    if conds is None:
+        conds = _conditions(node)
     out: list[tuple[str, str]] = []
     ready = conds.get("Ready", {}).get("status")
     if ready == "Unknown":
@@ -434,14 +440,15 @@ class NodeLifecycleController(Controller):
             return True
         now = self.clock.now()
         lease = self.leases.store.get(f"{NODE_LEASE_NAMESPACE}/{name}")
-        health = self.health[name] = observe(prev, node, lease, now)
-        if now >= health.probe_timestamp + grace_period(node, self.options):
+        conds = _conditions(node)  # read once for the four looks below (every node, every pass)
+        health = self.health[name] = observe(prev, node, lease, now, conds)
+        if now >= health.probe_timestamp + grace_period(node, self.options, conds):
             return True
-        ready = _conditions(node).get("Ready", {}).get("status") == "True"
+        ready = conds.get("Ready", {}).get("status") == "True"
         if ready == (name in self.not_ready_since):
             return True
         current = (node.get("spec") or {}).get("taints") or []
-        return reconcile_taints(current, desired_taints(node), "") is not None
+        return reconcile_taints(current, desired_taints(node, conds), "") is not None
 
     async def sync(self, key: Hashable) -> float | None:
         kind, name = key  # type: ignore[misc]
@@ -517,6 +524,8 @@ class NodeLifecycleController(Controller):
         (meanwhile the managed NoExecute taints the node has stay), and none at all while every
         zone is fully disrupted (then they go: the fault is more likely the control plane's).
         Returns the taints to want now and, when one was held back, when to look again."""
+        if all(effect != "NoExecute" for _, effect in desired):  # a healthy node: no zone to ask
+            return desired, None
         zones = self._zones()
         if zones and all(state == FULL_DISRUPTION for state, _ in zones.values()):
             return [d for d in desired if d[1] != "NoExecute"], None
@@ -615,6 +624,8 @@ class NodeLifecycleController(Controller):
         if node is None:
             return None
         taints = (node.get("spec") or {}).get("taints") or []
+        if not taints:  # no NoExecute taint: no limit, whatever the tolerations (most nodes)
+            return None
         tolerations = with_default_tolerations(
             spec.get("tolerations") or [], self.options.default_toleration_seconds
         )

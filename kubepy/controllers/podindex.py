@@ -19,7 +19,9 @@ from typing import Any
 
 from kubepy.api.labels import Selector
 from kubepy.client.cache import key_of
+from kubepy.client.resources import PODS
 from kubepy.controllers import pods as P
+from kubepy.controllers.informers import SharedInformers
 
 Obj = dict[str, Any]
 
@@ -227,3 +229,20 @@ class PodIndex:
     def forget(self, namespace: str, uid: Any) -> None:
         """The owner is gone: drop its view."""
         self._views.pop((namespace, uid), None)
+
+
+def shared_pod_index(informers: SharedInformers) -> PodIndex:
+    """The pod index of the factory's pod informer, one for every replication manager (RCs and
+    ReplicaSets file the same pods; views are per owner uid): kept once per pod event, not once
+    per manager. Its handlers come before those of the manager that asked first."""
+
+    def make() -> PodIndex:
+        index = PodIndex()
+        informers.get(PODS).add_event_handler(
+            index.upsert,
+            lambda old, new: index.upsert(new),
+            lambda obj: index.delete(key_of(obj) if isinstance(obj, dict) else obj.key),
+        )
+        return index
+
+    return informers.derived("pod-index", make)

@@ -32,7 +32,7 @@ from kubepy.controllers.base import Controller, unwrap
 from kubepy.controllers.claims import claim
 from kubepy.controllers.expectations import Expectations
 from kubepy.controllers.informers import SharedInformers
-from kubepy.controllers.podindex import PodIndex, is_available
+from kubepy.controllers.podindex import is_available, shared_pod_index
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -197,13 +197,9 @@ class ReplicationManager(Controller):
         self.owners = informers.get(kind.ref)
         self.pods = informers.get(PODS)
         self.watches(self.owners, self.pods)
-        #: Pod facts filed by controller uid, kept from the same events as the informer's store.
-        self.index = PodIndex()
-        self.pods.add_event_handler(
-            self.index.upsert,
-            lambda old, new: self.index.upsert(new),
-            lambda obj: self.index.delete(key_of(obj) if isinstance(obj, dict) else obj.key),
-        )
+        #: Pod facts filed by controller uid, kept from the same events as the informer's store
+        #: (shared with the factory's other replication manager).
+        self.index = shared_pod_index(informers)
         self.owners.add_event_handler(self.enqueue, lambda old, new: self.enqueue(new), self._owner_deleted)
         self.pods.add_event_handler(self._pod_added, self._pod_updated, self._pod_deleted)
 
@@ -252,15 +248,16 @@ class ReplicationManager(Controller):
             self.enqueue(owner)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
-        if P.meta(old).get("resourceVersion") == P.meta(new).get("resourceVersion"):
+        om, nm = P.meta(old), P.meta(new)
+        if om.get("resourceVersion") == nm.get("resourceVersion"):
             return
-        labels_changed = P.meta(old).get("labels") != P.meta(new).get("labels")
-        if P.meta(new).get("deletionTimestamp"):
+        labels_changed = om.get("labels") != nm.get("labels")
+        if nm.get("deletionTimestamp"):
             self._pod_deleted(new)
             if labels_changed:
                 self._pod_deleted(old)
             return
-        ns = P.meta(new).get("namespace", "")
+        ns = nm.get("namespace", "")
         old_ref, new_ref = P.controller_ref(old), P.controller_ref(new)
         if old_ref != new_ref and old_ref is not None:
             owner = self._resolve(ns, old_ref)

@@ -67,6 +67,9 @@ class Decision:
     evaluated: int
     feasible: int
     score: int
+    #: The pod's requests and non-zero requests (resources.pod_requests) as the cycle computed
+    #: them: the assumed pod is counted with these, not computed again.
+    requests: tuple[dict[str, int], dict[str, int]] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -109,8 +112,9 @@ class Framework:
         if n == 0:
             raise NoNodesAvailable
         state = CycleState(pod)
-        pod_req = table.pod_vector(rs.pod_requests(pod))
-        pod_nonzero = table.pod_vector(rs.pod_requests(pod, non_zero=True))
+        requests = rs.pod_requests(pod), rs.pod_requests(pod, non_zero=True)
+        pod_req = table.pod_vector(requests[0])
+        pod_nonzero = table.pod_vector(requests[1])
         pod_req = array("q", pod_req.tolist() + [0] * (table.nres - len(pod_req)))
         nres = table.nres
         pre = array("i", bytes(4 * n))
@@ -135,7 +139,7 @@ class Framework:
         if found == 0:
             raise FitError(n, self._failures(table, status, start, visited))
         if found == 1:
-            return Decision(table.names[feasible[0]], visited, 1, 0)
+            return Decision(table.names[feasible[0]], visited, 1, 0, requests)
         rows = feasible[:found]
         extra = array("q", bytes(8 * found))
         has_extra = 0
@@ -153,7 +157,7 @@ class Framework:
             least_w, cfg.least_allocated_weight, balanced_use, cfg.balanced_weight, extra, has_extra, scores, ties,
         )  # fmt: skip
         pick = ties[self.rng.randrange(count)] if count > 1 else ties[0]
-        return Decision(table.names[rows[pick]], visited, found, scores[pick])
+        return Decision(table.names[rows[pick]], visited, found, scores[pick], requests)
 
     def _failures(self, table, status: array, start: int, visited: int) -> dict[str, Reasons]:  # noqa: ANN001
         n = len(table)

@@ -178,8 +178,15 @@ class NodeTable:
         return self.rows[i].node
 
     # ---- pods ----------------------------------------------------------------------------------
-    def add_pod(self, key: str, pod: Obj, node: str) -> None:
-        """Count a pod on a node (replacing what was counted for the same key).
+    def add_pod(
+        self,
+        key: str,
+        pod: Obj,
+        node: str,
+        requests: tuple[dict[str, int], dict[str, int]] | None = None,
+    ) -> None:
+        """Count a pod on a node (replacing what was counted for the same key). `requests`: its
+        requests and non-zero requests when the caller has them (the scheduling cycle did).
 
         A pod already counted on the same node with an equal spec (its status reports, the
         confirmation of an assumed pod) only has its object replaced: its requests, which come
@@ -189,8 +196,9 @@ class NodeTable:
             self._replace(old, pod)
             return
         self.remove_pod(key)
-        req = rs.pod_requests(pod)
-        nonzero = rs.pod_requests(pod, non_zero=True)
+        if requests is None:
+            requests = rs.pod_requests(pod), rs.pod_requests(pod, non_zero=True)
+        req, nonzero = requests
         self._ensure_resources(req)
         entry = PodEntry(key, pod, node, req, nonzero)
         self.pods[key] = entry

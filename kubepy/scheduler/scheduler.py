@@ -33,6 +33,7 @@ from kubepy.scheduler.plugins.serviceaffinity import ServiceAffinity, ServiceAnt
 from kubepy.scheduler.policy import load_policy
 from kubepy.scheduler.profiles import PROVIDERS, with_weights
 from kubepy.scheduler.queue import SchedulingQueue
+from kubepy.util.tasks import TaskStarter
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -126,6 +127,7 @@ class Scheduler:
         self.cluster = Cluster(self.table, self._list_services, self._list_controllers)
         self.assumed: set[str] = set()
         self._binds: set[asyncio.Task[None]] = set()
+        self._start = TaskStarter()
         self._bind_slots = asyncio.Semaphore(max(1, self.options.parallel_binds))
         self._stopping = asyncio.Event()
         self.pods.add_event_handler(self._pod_added, self._pod_updated, self._pod_deleted)
@@ -283,7 +285,7 @@ class Scheduler:
             return
         spec = dict(pod.get("spec") or {})
         spec["nodeName"] = decision.node
-        self.table.add_pod(key, {**pod, "spec": spec}, decision.node)
+        self.table.add_pod(key, {**pod, "spec": spec}, decision.node, decision.requests)
         self.assumed.add(key)
         self.queue.done(key)
         await self._bind_slots.acquire()
@@ -291,7 +293,7 @@ class Scheduler:
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Binding and failure reporting run beside the next cycle (kube-scheduler's goroutines)."""
-        task = asyncio.ensure_future(work)
+        task = self._start(work)
         self._binds.add(task)
         task.add_done_callback(self._binds.discard)
 

@@ -146,3 +146,45 @@ async def test_a_chunk_ending_in_an_error_yields_its_events_then_raises_every_ti
                     async for ev in stream:
                         seen.append(ev.object["metadata"]["name"])
         assert seen == ["e1"] and e.value.code == 410
+
+
+async def watch_batches(
+    chunks: list[bytes], shared: bool = False
+) -> tuple[list[list[str]], Exception | None]:
+    """The names of each batch, and what ended the stream."""
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks(chunks)))
+    out: list[list[str]] = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as http:
+        async with WatchStream(http, http.build_request("GET", "/pods"), shared=shared) as stream:
+            try:
+                async for batch in stream.batches():
+                    out.append([ev.object["metadata"]["name"] for ev in batch])
+            except ApiError as e:
+                return out, e
+    return out, None
+
+
+@pytest.mark.parametrize("shared", [False, True])
+async def test_batches_hold_each_chunks_events_in_order(monkeypatch, shared: bool) -> None:
+    monkeypatch.setattr(watch, "_chunks", watch._Recent())
+    body = line("ADDED", "b1") + line("MODIFIED", "b2") + line("DELETED", "b3")
+    cut = len(line("ADDED", "b1")) + 5
+    assert await watch_batches([body], shared) == ([["b1", "b2", "b3"]], None)
+    # a line cut across chunks joins the batch of the chunk that completes it; no empty batch
+    parts = [body[:cut], body[cut : cut + 3], body[cut + 3 :]]
+    assert await watch_batches(parts, shared) == ([["b1"], ["b2", "b3"]], None)
+    assert await watch_batches([body[:-1]], shared) == ([["b1", "b2"], ["b3"]], None)  # no last newline
+
+
+@pytest.mark.parametrize("shared", [False, True])
+async def test_batches_before_an_error_are_handed_out_then_it_raises(monkeypatch, shared: bool) -> None:
+    monkeypatch.setattr(watch, "_chunks", watch._Recent())
+    status = {"kind": "Status", "code": 410, "reason": "Expired", "message": "too old"}
+    error = orjson.dumps({"type": "ERROR", "object": status}) + b"\n"
+    body = line("ADDED", "e1") + line("ADDED", "e2") + error + line("ADDED", "e3")
+    got, e = await watch_batches([body], shared)
+    assert got == [["e1", "e2"]] and isinstance(e, ApiError) and e.code == 410
+    got, e = await watch_batches([line("ADDED", "e1")[:-3], line("ADDED", "e1")[-3:] + error], shared)
+    assert got == [["e1"]] and isinstance(e, ApiError)
+    got, e = await watch_batches([error], shared)
+    assert got == [] and isinstance(e, ApiError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kubepy.client.resources import EVENTS, PODS, REPLICATIONCONTROLLERS
+from kubepy.controllers.podindex import PodIndex
 from kubepy.controllers.replication import (
     RC_KIND,
     RS_KIND,
@@ -368,3 +369,40 @@ async def test_changed_selector_releases_pods_that_stop_matching(client, informe
 async def _rc_fully_labeled(client, n: int) -> bool:
     s = await _rc_status(client)
     return s.get("replicas") == n and s.get("fullyLabeledReplicas") == n
+
+
+async def test_rc_and_replicaset_managers_share_one_pod_index(client, informers, monkeypatch) -> None:
+    """The two managers of one factory keep one pod index, filed once per pod event, and each
+    still counts only its own owners' pods."""
+    upserts = []
+    upsert = PodIndex.upsert
+
+    def counted(self: PodIndex, p: dict) -> None:
+        upserts.append(p["metadata"]["name"])
+        upsert(self, p)
+
+    monkeypatch.setattr(PodIndex, "upsert", counted)
+    rcm = ReplicationManager(client, informers, informers.clock, RC_KIND)
+    rsm = ReplicationManager(client, informers, informers.clock, RS_KIND)
+    assert rcm.index is rsm.index
+    tasks = [await run_controller(rcm, informers), await run_controller(rsm, informers)]
+    try:
+        await client.create(REPLICATIONCONTROLLERS, rc(replicas=3))
+        await client.create(RS_KIND.ref, rs(replicas=2))
+        await eventually_async(lambda: _count(client, 3), "3 RC pods")
+        await eventually_async(lambda: _count(client, 2, "tier=web"), "2 ReplicaSet pods")
+        await eventually(lambda: len(rcm.index) == 5, "5 pods in the index")
+        await eventually_async(lambda: _status(client, 3), "RC status.replicas 3")
+
+        async def rs_replicas() -> bool:
+            return ((await client.get(RS_KIND.ref, "web", "default")).get("status") or {}).get(
+                "replicas"
+            ) == 2
+
+        await eventually_async(rs_replicas, "ReplicaSet status.replicas 2")
+        names = _names(await _pods(client)) + _names(await _pods(client, "tier=web"))
+        assert sorted(set(upserts)) == sorted(names)
+        assert len(upserts) == len(set(upserts))  # each pod (created, never updated) filed once
+    finally:
+        for t in tasks:
+            await stop(t)

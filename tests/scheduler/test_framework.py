@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from kubepy.scheduler import resources as rs
 from kubepy.scheduler.framework import (
     FitError,
     Framework,
@@ -82,6 +83,21 @@ def test_least_allocated_prefers_the_emptier_node() -> None:
     c = cluster(node("a", cpu="2", memory="4Gi"), node("b", cpu="2", memory="4Gi"))
     place(c, "x", "a", cpu="1")
     assert Framework(default_profile()).schedule(pod("p", cpu="100m"), c).node == "b"
+
+
+@pytest.mark.parametrize("found", [1, 2])  # one feasible node, or a scored choice
+def test_an_assumed_pod_counted_with_the_cycles_requests_counts_as_a_fresh_one(found: int) -> None:
+    nodes = [node("a", cpu="2", memory="4Gi"), node("b", cpu="1", memory="4Gi")][:found]
+    p = pod("p", cpu="300m")  # memory missing: the non-zero requests differ from the requests
+    d = Framework(default_profile()).schedule(p, cluster(*nodes))
+    assert d.requests == (rs.pod_requests(p), rs.pod_requests(p, non_zero=True))
+    assumed = {**p, "spec": {**p["spec"], "nodeName": d.node}}
+    with_cycle, fresh = cluster(*nodes), cluster(*nodes)
+    with_cycle.table.add_pod("default/p", assumed, d.node, d.requests)
+    fresh.table.add_pod("default/p", assumed, d.node)
+    for attr in ("requested", "nonzero_requested", "pod_count", "resources"):
+        assert getattr(with_cycle.table, attr) == getattr(fresh.table, attr)
+    assert d.requests is not None and d.requests[1]["memory"] > 0 == d.requests[0].get("memory", 0)
 
 
 def test_ties_are_broken_by_the_injected_rng() -> None:
