@@ -34,7 +34,10 @@ HOT = frozenset(
     "annotations name image protocol containerPort port targetPort resources env volumes data "
     "replicas strategy rollingUpdate conditions podIP hostIP clusterIP type".split()
 )
-WRONG = st.sampled_from([0, 1.5, "x", True, [], {}, [1], {"z": 1}])
+#: sampled values are built afresh per draw (`.map(copy.deepcopy)`): a test that writes into a drawn
+#: object (history() stamps metadata.uid) must not change what later draws hand out, or hypothesis
+#: replays an example differently from how it first ran (FlakyStrategyDefinition)
+WRONG = st.sampled_from([0, 1.5, "x", True, [], {}, [1], {"z": 1}]).map(copy.deepcopy)
 
 
 def _prim(t: Prim) -> st.SearchStrategy[Any]:
@@ -58,7 +61,7 @@ def value_of(draw: st.DrawFn, t: Type, depth: int) -> Any:
     if isinstance(t, Prim):
         return draw(_prim(t))
     if depth <= 0 or not isinstance(t, (Struct, ListOf, MapOf)):
-        return draw(st.sampled_from([{}, [], "raw", {"k": 1}]))
+        return draw(st.sampled_from([{}, [], "raw", {"k": 1}]).map(copy.deepcopy))
     if isinstance(t, ListOf):
         return [draw(value_of(t.item, depth - 1)) for _ in range(draw(st.integers(0, 3)))]
     if isinstance(t, MapOf):
@@ -70,7 +73,7 @@ def value_of(draw: st.DrawFn, t: Type, depth: int) -> Any:
     chosen += draw(st.lists(st.sampled_from(names), max_size=3, unique=True)) if names else []
     out = {n: draw(value_of(t.fields[n].type, depth - 1)) for n in dict.fromkeys(chosen)}
     if draw(st.integers(0, 9)) == 0:
-        out["unknownField"] = draw(st.sampled_from([1, {"a": 1}, [1, 2]]))
+        out["unknownField"] = draw(st.sampled_from([1, {"a": 1}, [1, 2]]).map(copy.deepcopy))
     return out
 
 

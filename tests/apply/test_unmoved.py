@@ -32,7 +32,7 @@ def _revalued(draw: st.DrawFn, v: Any) -> Any:
             out.pop(draw(st.sampled_from(sorted(out))))
         elif roll == 1:
             out[draw(st.sampled_from(["name", "labels", "x", "type"]))] = draw(
-                st.sampled_from(["y", 2, None, {}])
+                st.sampled_from(["y", 2, None, {}]).map(copy.deepcopy)
             )
         return out
     if isinstance(v, list):
