@@ -165,12 +165,7 @@ class KeyIndex:
         return merged, 0, len(merged)
 
     def count(self, prefix: str) -> int:
-        """How many keys lie under `prefix`; a resource with no key at all answers without a
-        merge or a bisect (asked on every pod create: the namespace's LimitRanges)."""
-        if prefix.count("/") >= 4:
-            b = bucket_of(prefix)
-            if b not in self._buckets and b not in self._pending:
-                return 0
+        """How many keys lie under `prefix`."""
         _, lo, hi = self.span(prefix)
         return hi - lo
 

@@ -118,18 +118,19 @@ class _View:
 
 class _Txn:
     """`ops.Txn` over one LMDB write transaction (opened with buffers=True: a value read is not
-    copied, only its header is looked at). The batch's writes are held here, by key, and written
-    by `flush` in one `write_many` call that runs without the GIL: the B-tree work and the copying
-    of values into pages would otherwise stop the event loop for as long as the writer's own
-    Python does. Reads see the held writes first, so each op sees the ops before it."""
+    copied, only its header is looked at). The batch's writes are held here, by key, and go to
+    LMDB in one `write_many` call that runs without the GIL (`writes()`, with the commit; `flush`
+    when compaction is about to read the log): the B-tree work and the copying of values into
+    pages would otherwise stop the event loop for as long as the writer's own Python does. Reads
+    see the held writes first, so each op sees the ops before it."""
 
     def __init__(self, txn: lmdb.Transaction, kv: Any, log: Any, max_key: int) -> None:
         self.txn, self.kv, self.log, self.max_key = txn, kv, log, max_key
-        self._kv: dict[bytes, bytes | None] = {}  # None: deleted
+        self._held: dict[bytes, bytes | None] = {}  # the batch's kv writes; None: deleted
         self._entries: list[tuple[bytes, bytes]] = []
 
     def _current(self, key: bytes) -> bytes | memoryview | None:
-        held = self._kv
+        held = self._held
         return held[key] if key in held else self.txn.get(key, db=self.kv)
 
     def _key(self, key: str) -> bytes:
@@ -147,14 +148,14 @@ class _Txn:
         k = self._key(key)
         if self._current(k) is not None:
             return False
-        self._kv[k] = encode_stored(stored)
+        self._held[k] = encode_stored(stored)
         return True
 
     def put(self, key: str, stored: Stored) -> None:
-        self._kv[self._key(key)] = encode_stored(stored)
+        self._held[self._key(key)] = encode_stored(stored)
 
     def remove(self, key: str) -> None:
-        self._kv[self._key(key)] = None
+        self._held[self._key(key)] = None
 
     def append(self, entry: LogEntry) -> None:
         self._entries.append((rev_key(entry.event.revision), encode_entry(entry)))
@@ -163,9 +164,9 @@ class _Txn:
         """The held writes as `write_many` items (log entries appended: revisions ascend), and
         forget them."""
         kv, log = self.kv, self.log
-        items = [(kv, k, v, False) for k, v in self._kv.items()]
+        items = [(kv, k, v, False) for k, v in self._held.items()]
         items += [(log, k, v, True) for k, v in self._entries]
-        self._kv, self._entries = {}, []
+        self._held, self._entries = {}, []
         return items
 
     def flush(self) -> None:

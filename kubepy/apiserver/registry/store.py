@@ -326,8 +326,7 @@ class Store:
             rem = self._memo.get(key)
             if rem is not None:
                 if raw is not None and rem.base is not None:  # a generated name: bytes repeat
-                    opts_key = (opts.field_validation, opts.force)
-                    self._memo.note(create_memo.RawKey(url_ns, manager, opts_key, raw), key)
+                    self._memo.note(_raw_key(url_ns, raw, opts, manager), key)
                 return await self._create_remembered(rem, key.admission, ns, meta, attrs)
             keep = self._memo.worth_keeping(key)
         warnings = self._check_decoded_body(obj, opts)
@@ -431,14 +430,14 @@ class Store:
         state = admission.memo_state(self._plugins(), attrs)
         if state is None:
             return None
-        return create_memo.Key(ns, manager, (opts.field_validation, opts.force), state, body)
+        return create_memo.Key(ns, manager, _memo_options(opts), state, body)
 
     def known(self, ns: str, raw: bytes, opts: WriteOptions, manager: str) -> create_memo.Key | None:
         """The memo's key for a create request of exactly these JSON bytes, when one like it
         was answered from memory before (`create_known` then answers it without decoding)."""
         if self._memo is None or opts.dry_run or not self.env.create_memo:
             return None
-        return self._memo.key_of(create_memo.RawKey(ns, manager, (opts.field_validation, opts.force), raw))
+        return self._memo.key_of(_raw_key(ns, raw, opts, manager))
 
     def create_known(self, key: create_memo.Key, opts: WriteOptions) -> Awaitable[WriteResult] | None:
         """`create` for a request `known` found (its body, decoded and checked as before, gave
@@ -795,6 +794,16 @@ class Store:
                 raise
             out.append(raw if body.startswith(b'{"kind":"Status"') else body)
         return ListPage(out, self.env.cache.revision())
+
+
+def _memo_options(opts: WriteOptions) -> tuple[str, bool]:
+    """What of a write's options a remembered create depends on."""
+    return (opts.field_validation, opts.force)
+
+
+def _raw_key(ns: str, raw: bytes, opts: WriteOptions, manager: str) -> create_memo.RawKey:
+    """The create memo's key for a request as it came (the URL's namespace, its JSON bytes)."""
+    return create_memo.RawKey(ns, manager, _memo_options(opts), raw)
 
 
 def _deleting(obj: Obj) -> bool:
