@@ -8,13 +8,14 @@ It starts the cluster (LMDB storage by default, as `kubepy up` runs; --storage-b
 the in-memory twin; a free loopback port), waits for N Ready nodes, creates an
 RC with 0 replicas, watches its pods, then scales it to --pods and waits until all are Running.
 It prints pods/s (pods / time from the scale request to the last pod seen Running) and pod
-startup latency p50/p90/p99, measured as the density e2e test of Kubernetes does: from the pod's
-creationTimestamp (1 s resolution) to the watch event that shows it Running; the sub-second
-"seen → Running" figure (first watch event to Running) is printed beside it, split at the first
-event showing the pod bound. Beside them: the CPU time of the `kubepy up` process per pod (all its
-threads; with --kubelets separate, the kubelets' process is not counted) and the apiserver's
-requests per pod by verb and resource (from /metrics) between the scale request and the last pod
-Running.
+startup latency p50/p90/p99 as clusterloader2's PodStartupLatency measures it (benchmarks/
+podstartup.py): `pod_startup` runs from the watch event that first shows the pod to the one that
+first shows it Running, split at the first event showing it bound (`create_to_schedule`,
+`schedule_to_run`); `stamp_to_run` starts at the pod's one-second `creationTimestamp` instead, as
+the kubelet's SLI metric does, so it carries up to a second of truncation. Beside them: the CPU
+time of the `kubepy up` process per pod (all its threads; with --kubelets separate, the kubelets'
+process is not counted) and the apiserver's requests per pod by verb and resource (from /metrics)
+between the scale request and the last pod Running.
 
 --kubelets separate runs the simulated kubelets in a second process (`kubepy up --nodes 0` for
 the control plane), so the two cores are both used; --no-events turns the kubelets' Events off
@@ -30,7 +31,6 @@ import logging
 import os
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +41,7 @@ from pathlib import Path
 import httpx
 import orjson
 from clusterbench import free_port, parse_time, pause_rc, wait_until
+from podstartup import StartupTracker, summary
 
 REPO = Path(__file__).resolve().parent.parent
 NAMESPACE = "default"
@@ -90,13 +91,6 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 # ---- pure -----------------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
 def request_counts(metrics: str) -> dict[tuple[str, str, str], float]:
     """(verb, resource, subresource) → requests served, from the apiserver's /metrics text."""
     out: dict[tuple[str, str, str], float] = {}
@@ -143,10 +137,8 @@ def measure(
     rv = http.get(f"{base}/pods", params={"labelSelector": f"app={RC}", "limit": 1}).json()["metadata"][
         "resourceVersion"
     ]
-    seen: dict[str, float] = {}  # pod -> wall time of its first watch event
-    created: dict[str, float] = {}  # pod -> creationTimestamp
-    running: dict[str, float] = {}  # pod -> wall time of the event that showed it Running
-    bound: dict[str, float] = {}  # pod -> wall time of the first event that showed its node
+    tracker = StartupTracker(parse_time)
+    running = 0
     before = request_counts(http.get("/metrics").text)
     cpu_before = cpu()
     start = time.time()
@@ -156,9 +148,10 @@ def measure(
         headers={"Content-Type": "application/merge-patch+json"},
     ).raise_for_status()
     deadline = time.monotonic() + timeout
-    while len(running) < pods:
+    last_running = start
+    while running < pods:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{len(running)}/{pods} pods Running after {timeout}s")
+            raise TimeoutError(f"{running}/{pods} pods Running after {timeout}s")
         params = {"watch": "1", "labelSelector": f"app={RC}", "resourceVersion": rv, "timeoutSeconds": "600"}
         with http.stream("GET", f"{base}/pods", params=params, timeout=None) as resp:
             resp.raise_for_status()
@@ -171,18 +164,14 @@ def measure(
                 if event["type"] == "ERROR":
                     raise RuntimeError(f"watch error: {obj}")
                 rv = obj["metadata"]["resourceVersion"]
-                name = obj["metadata"]["name"]
-                seen.setdefault(name, now)
-                created.setdefault(name, parse_time(obj["metadata"]["creationTimestamp"]))
-                if obj.get("spec", {}).get("nodeName"):
-                    bound.setdefault(name, now)
-                if obj.get("status", {}).get("phase") == "Running" and name not in running:
-                    running[name] = now
-                    if len(running) % max(1, pods // 10) == 0:
-                        print(f"  {len(running)}/{pods} Running after {now - start:.1f}s", flush=True)
-                if len(running) >= pods:
+                if tracker.observe(obj, now):
+                    running += 1
+                    last_running = now
+                    if running % max(1, pods // 10) == 0:
+                        print(f"  {running}/{pods} Running after {now - start:.1f}s", flush=True)
+                if running >= pods:
                     break
-    elapsed = max(running.values()) - start
+    elapsed = last_running - start
     cpu_used = cpu() - cpu_before
     after = request_counts(http.get("/metrics").text)
     print("requests per pod from the scale request to the last pod Running (verb resource/sub):")
@@ -191,27 +180,15 @@ def measure(
         if delta >= pods / 100:
             verb, resource, sub = key
             print(f"  {delta / pods:7.3f}  {verb} {resource}{'/' + sub if sub else ''}")
-    startup = [running[n] - created[n] for n in running]
-    seen_to_running = [running[n] - seen[n] for n in running]
-    seen_to_bound = [bound[n] - seen[n] for n in running]
-    bound_to_running = [running[n] - bound[n] for n in running]
+    phases = tracker.phases.values()
     return {
         "nodes_ready_s": nodes_ready,
         "elapsed_s": elapsed,
-        "last_created_s": max(seen.values()) - start,
-        "last_bound_s": max(bound.values()) - start,
+        "last_created_s": max(p["create"] for p in phases) - start,
+        "last_bound_s": max(p["schedule"] for p in phases if "schedule" in p) - start,
         "pods_per_s": pods / elapsed,
         "cpu_ms_per_pod": 1000 * cpu_used / pods,
-        "startup_p50_s": percentile(startup, 50),
-        "startup_p90_s": percentile(startup, 90),
-        "startup_p99_s": percentile(startup, 99),
-        "seen_to_running_p50_s": percentile(seen_to_running, 50),
-        "seen_to_running_p99_s": percentile(seen_to_running, 99),
-        "seen_to_running_mean_s": statistics.fmean(seen_to_running),
-        "seen_to_bound_p50_s": percentile(seen_to_bound, 50),
-        "seen_to_bound_p99_s": percentile(seen_to_bound, 99),
-        "bound_to_running_p50_s": percentile(bound_to_running, 50),
-        "bound_to_running_p99_s": percentile(bound_to_running, 99),
+        **summary(tracker),
     }
 
 
