@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
@@ -122,6 +122,9 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         self.app = app
         self.client = client
         self.user = user
+        #: what every inline request's scope holds besides its own method, path, query, headers
+        #: and server (copied: cheaper than building the dict)
+        self._base = self._scope("GET", "/", b"/", b"", [], "", 0)
 
     def _scope(
         self,
@@ -129,7 +132,7 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         path: str,
         raw_path: bytes,
         query: bytes,
-        headers: list[tuple[bytes, bytes]],
+        headers: Sequence[tuple[bytes, bytes]],
         host: str,
         port: int,
     ) -> dict[str, Any]:
@@ -157,13 +160,19 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         path: str,
         raw_path: bytes,
         query: bytes,
-        headers: list[tuple[bytes, bytes]],
+        headers: Sequence[tuple[bytes, bytes]],
         body: bytes,
         server: tuple[str, int],
     ) -> Reply:
         """One non-streaming request, the app run inline; `headers` lower-cased as ASGI has them.
         Fails as handle_async_request would: the app's own error before it answered, ReadError after."""
-        scope = self._scope(method, path, raw_path, query, headers, *server)
+        scope = self._base.copy()  # (its "asgi" dict shared: an app reads it, never changes it)
+        scope["method"] = method
+        scope["path"] = path
+        scope["raw_path"] = raw_path
+        scope["query_string"] = query
+        scope["headers"] = headers
+        scope["server"] = server
         # the request "travels": the loop runs other tasks first, as it would while a socket sends,
         # so a caller issuing requests back to back never starves the watch streams and informers
         await asyncio.sleep(0)

@@ -18,9 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubepy.client.clock import REAL, Clock
 from kubepy.client.errors import ApiError, is_not_found
@@ -130,9 +129,9 @@ _Aggregate = tuple[Any, ...]
 _Logged = tuple[int, str, str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Correlated:
-    """What to write: `event` (ready to send) and whether it PATCHes an existing one."""
+class Correlated(NamedTuple):
+    """What to write: `event` (ready to send) and whether it PATCHes an existing one (a named
+    tuple: made per event, at half a frozen dataclass's cost)."""
 
     event: Obj
     patch: bool
@@ -150,21 +149,26 @@ class EventCorrelator:
         self._logged: _LRU = _LRU(CACHE_SIZE)
         self._buckets: _LRU = _LRU(CACHE_SIZE)
 
-    def correlate(self, ev: Obj) -> Correlated:
-        object_key = _object_key(ev)  # the three keys below all start with it: made once
+    def correlate(
+        self, ev: Obj, object_key: tuple[str, ...] | None = None, allowed: bool = False
+    ) -> Correlated:
+        """`object_key`: the event's (source, object) key when the caller has it; `allowed`: the
+        spam filter already let this event through (`allow`), so it takes no second token."""
+        if object_key is None:
+            object_key = _object_key(ev)  # the three keys below all start with it: made once
         now = self.clock.now()
-        if not self._allow(object_key, now):
-            return Correlated(ev, False, skip=True)
+        if not allowed and not self._allow(object_key, now):
+            return Correlated(ev, False, True)
         ev, key = self._aggregate(ev, (*object_key, ev.get("type", ""), ev.get("reason", "")), now)
         seen: _Logged | None = self._logged.get_touch(key)
         if seen is None:
-            return Correlated(ev, False, key=key)
+            return Correlated(ev, False, False, key)
         count, first, name, resource_version = seen
         out = dict(ev)
         out["metadata"] = {**ev["metadata"], "name": name, "resourceVersion": resource_version}
         out["count"] = count + 1
         out["firstTimestamp"] = first
-        return Correlated(out, True, key=key)
+        return Correlated(out, True, False, key)
 
     def update_state(self, ev: Obj, key: tuple[str, ...] | None = None) -> None:
         """Remember an event the server accepted, so its repeats patch it."""
@@ -176,6 +180,11 @@ class EventCorrelator:
             meta.get("resourceVersion", ""),
         )
         self._logged.put(key or event_key(ev), logged)
+
+    def allow(self, key: tuple[str, ...]) -> bool:
+        """The spam filter's verdict for an event of the (source, object) `key` (`_object_key`),
+        taking its token: for a caller that would rather not make an event the filter drops."""
+        return self._allow(key, self.clock.now())
 
     def _allow(self, key: tuple[str, ...], now: float) -> bool:
         """The spam filter's verdict for an event of the (source, object) `key`."""
@@ -227,8 +236,9 @@ class EventRecorder:
         self.host = host
         self.clock = clock
         self.correlator = EventCorrelator(clock)
-        #: Events emitted but not yet written, oldest first, and the task writing them.
-        self._queue: deque[Obj] = deque()
+        #: Events emitted but not yet written, oldest first, with their (source, object) keys,
+        #: and the task writing them.
+        self._queue: deque[tuple[Obj, tuple[str, ...]]] = deque()
         self._drainer: asyncio.Task[None] | None = None
         self._start = TaskStarter()
         #: The Events collection's path per namespace (a recorder writes to few).
@@ -236,7 +246,22 @@ class EventRecorder:
 
     def make_event(self, obj: Obj, type: str, reason: str, message: str, **ref: str) -> Obj:
         """The Event as client-go's recorder builds it before correlation."""
-        involved = object_reference(obj, **ref)
+        return self._make(object_reference(obj, **ref), type, reason, message)
+
+    def _key(self, involved: Obj) -> tuple[str, ...]:
+        """The correlator's (source, object) key of this recorder's events about `involved`
+        (_object_key of the Event `_make` builds), read off the reference, not the Event."""
+        return (
+            self.component,
+            self.host,
+            involved.get("kind", ""),
+            involved.get("namespace", ""),
+            involved.get("name", ""),
+            involved.get("uid", ""),
+            involved.get("apiVersion", ""),
+        )
+
+    def _make(self, involved: Obj, type: str, reason: str, message: str) -> Obj:
         now = self.clock.wall()
         # one sequence per process: recorders sharing a clock (kubelet and node controller in
         # `kubepy up`) never name two events of one object alike
@@ -278,9 +303,13 @@ class EventRecorder:
     ) -> Obj | None:
         """Record one event; the Event as written, or None when filtered out or the write failed.
         `answer=False` (a caller that ignores it): the Event as sent, the server's answer unread."""
-        return await self._record(
-            self.make_event(obj, type, reason, message, kind=kind, api_version=api_version), answer
-        )
+        involved = object_reference(obj, kind, api_version)
+        key = self._key(involved)
+        # the spam filter first, as correlate would ask it: an event it drops (a controller's
+        # SuccessfulCreate beyond its owner's first 25) is never made
+        if not self.correlator.allow(key):
+            return None
+        return await self._record(self._make(involved, type, reason, message), answer, key, True)
 
     def emit(
         self, obj: Obj, type: str, reason: str, message: str, *, kind: str = "", api_version: str = ""
@@ -292,7 +321,8 @@ class EventRecorder:
         if len(self._queue) >= MAX_QUEUED_EVENTS:
             log.warning("event queue full (%d): dropping event %s %s", MAX_QUEUED_EVENTS, reason, message)
             return
-        self._queue.append(self.make_event(obj, type, reason, message, kind=kind, api_version=api_version))
+        involved = object_reference(obj, kind, api_version)
+        self._queue.append((self._make(involved, type, reason, message), self._key(involved)))
         if self._drainer is None:
             self._drainer = self._start(self._drain())
 
@@ -304,18 +334,20 @@ class EventRecorder:
     async def _drain(self) -> None:
         try:
             while self._queue:
-                await self._record(self._queue.popleft(), answer=False)
+                ev, key = self._queue.popleft()
+                await self._record(ev, False, key)
         finally:
             self._drainer = None
 
-    async def _record(self, ev: Obj, answer: bool = True) -> Obj | None:
-        """Correlate and write `ev`; the Event as written. `answer=False` (nobody reads it): the
-        server's answer is not decoded and the Event as sent stands for it - the correlator
+    async def _record(self, ev: Obj, answer: bool, key: tuple[str, ...], allowed: bool = False) -> Obj | None:
+        """Correlate and write `ev`, whose (source, object) key is `key` (`allowed`: the spam
+        filter let it through already); the Event as written. `answer=False` (nobody reads it):
+        the server's answer is not decoded and the Event as sent stands for it - the correlator
         keeps only what the write sent (name, count, firstTimestamp) and a resourceVersion no
         later request carries (client-go's patch of a repeat holds count, lastTimestamp and
         message only)."""
         reason, message = ev["reason"], ev["message"]
-        c = self.correlator.correlate(ev)
+        c = self.correlator.correlate(ev, key, allowed)
         if c.skip:
             return None
         ev = c.event

@@ -30,6 +30,7 @@ from kubepy.client.resources import ResourceRef, from_discovery, path
 from kubepy.client.shared import SHARED, SHARED_TRIMMED
 from kubepy.client.trim import trim_items
 from kubepy.client.watch import WatchStream
+from kubepy.util.fifo import put_bounded
 
 Obj = dict[str, Any]
 PatchType = Literal["json", "merge", "strategic", "apply"]
@@ -169,13 +170,11 @@ class RESTClient:
             try:
                 if self._direct is not None and self._direct.serves(url):
                     resp: Any = await self._direct.send(method, url, params, content, content_type)
-                    retry_after = resp.header
                 else:
                     headers = {"Content-Type": content_type} if content is not None else None
                     resp = await self._http.request(
                         method, url, params=params, content=content, headers=headers
                     )
-                    retry_after = resp.headers.get
             except httpx.TransportError:
                 if attempt >= self.retry.max_retries or not rt.should_retry_error(method):
                     raise
@@ -194,7 +193,9 @@ class RESTClient:
             err = from_response(resp.status_code, decoded, resp.text, method)
             if attempt >= self.retry.max_retries or not rt.should_retry_status(method, resp.status_code):
                 raise err
-            after = rt.parse_retry_after(retry_after("retry-after"))
+            after = rt.parse_retry_after(
+                resp.header("retry-after") if type(resp) is Reply else resp.headers.get("retry-after")
+            )
             await self.clock.sleep(self.retry.delay(attempt, after if after is not None else err.retry_after))
             attempt += 1
 
@@ -449,6 +450,11 @@ class RESTClient:
 
 #: Paths httpx sends as they are (RFC 3986 unreserved and sub-delims, ":" and "@"; no "." segment).
 _PLAIN_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@]*)+")
+#: paths found plain before (a pure function of the path: shared by every client in the process)
+_SERVED: dict[str, bool] = {}
+_SERVED_MAX = 1024
+#: header tuples kept per client (content type, length)
+_SIZED_MAX = 512
 
 
 class _DirectASGI:
@@ -456,14 +462,19 @@ class _DirectASGI:
     headers (Host, Accept-Encoding, Connection, User-Agent, Accept, Authorization), the query
     encoded as httpx encodes it, Content-Length as httpx adds it."""
 
-    __slots__ = ("transport", "headers", "server")
+    __slots__ = ("transport", "headers", "server", "_sized")
 
     def __init__(
         self, transport: StreamingASGITransport, headers: list[tuple[bytes, bytes]], server: tuple[str, int]
     ) -> None:
         self.transport = transport
+        #: what every request carries. The header lists are handed to the app as they are,
+        #: request after request: an app reads a scope's headers, never changes them.
         self.headers = headers
         self.server = server
+        #: the header lists of requests with a body, by (content type, length): a component
+        #: sends bodies of few types and lengths again and again
+        self._sized: dict[tuple[str | None, int], list[tuple[bytes, bytes]]] = {}
 
     @classmethod
     def of(cls, http: httpx.AsyncClient, transport: httpx.AsyncBaseTransport | None) -> _DirectASGI | None:
@@ -480,7 +491,12 @@ class _DirectASGI:
     @staticmethod
     def serves(url: str) -> bool:
         """A plain absolute path, nothing in it httpx would escape, normalize or take as a query."""
-        return _PLAIN_PATH.fullmatch(url) is not None
+        if url in _SERVED:  # (most requests go to a path sent before: Events, pod creates)
+            return True
+        if _PLAIN_PATH.fullmatch(url) is None:
+            return False
+        put_bounded(_SERVED, url, True, _SERVED_MAX)
+        return True
 
     def send(
         self,
@@ -491,15 +507,33 @@ class _DirectASGI:
         content_type: str,
     ) -> Awaitable[Reply]:
         """The transport's call, to await (no coroutine of its own: one frame less per request)."""
-        headers = list(self.headers)
         if content is not None:
-            headers.append((b"content-type", _header_value(content_type)))
-            headers.append((b"content-length", b"%d" % len(content)))
+            headers = self._with_body(content_type, len(content))
         elif method in ("POST", "PUT", "PATCH"):
-            headers.insert(1, (b"content-length", b"0"))
+            headers = self._with_body(None, 0)
+        else:
+            headers = self.headers
         query = urlencode(params).encode() if params else b""
         raw = url.encode()
         return self.transport.call(method, url, raw, query, headers, content or b"", self.server)
+
+    def _with_body(self, content_type: str | None, length: int) -> list[tuple[bytes, bytes]]:
+        """The headers of a request with a body, as httpx sends them: Content-Type and
+        Content-Length after the others; no body (content type None) on a verb that takes one:
+        only Content-Length, right after Host."""
+        found = self._sized.get((content_type, length))
+        if found is None:
+            base = self.headers
+            if content_type is not None:
+                found = [
+                    *base,
+                    (b"content-type", _header_value(content_type)),
+                    (b"content-length", b"%d" % length),
+                ]
+            else:
+                found = [base[0], (b"content-length", b"0"), *base[1:]]
+            put_bounded(self._sized, (content_type, length), found, _SIZED_MAX)
+        return found
 
 
 @functools.lru_cache(maxsize=64)

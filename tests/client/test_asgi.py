@@ -12,7 +12,7 @@ from kubepy.apiserver.server import APIServer
 from kubepy.client.asgi import StreamingASGITransport
 from kubepy.client.errors import ApiError
 from kubepy.client.resources import CONFIGMAPS
-from kubepy.client.rest import RESTClient, user_agent
+from kubepy.client.rest import RESTClient, _DirectASGI, user_agent
 from kubepy.client.watch import decode_line, decode_shared
 from tests.client.conftest import InstantClock, configmap
 
@@ -148,3 +148,46 @@ async def test_decode_false_skips_the_answer_not_the_errors(server: APIServer) -
     with pytest.raises(ApiError) as e:
         await c.request("POST", url, body=configmap("quiet"), decode=False)
     assert e.value.code == 409 and e.value.reason == "AlreadyExists"
+
+
+async def test_requests_sent_again_see_what_httpx_sends(server: APIServer) -> None:
+    """The lean path remembers its header lists (per body type and length) and which paths are
+    plain: a request sent again, or another with a body of the same length, still hands the app
+    what httpx hands it."""
+    direct_seen: list[dict[str, Any]] = []
+    httpx_seen: list[dict[str, Any]] = []
+    direct = RESTClient("http://apiserver", transport=StreamingASGITransport(spy(server.app, direct_seen)))
+    via = RESTClient(
+        "http://apiserver", transport=ViaHttpx(StreamingASGITransport(spy(server.app, httpx_seen)))
+    )
+    for c in (via, direct):
+        for name in ("cm-1", "cm-2", "cm-10"):  # bodies of one length and of another
+            await c.create(CONFIGMAPS, configmap(name), NS)
+            await c.patch(CONFIGMAPS, name, {"data": {"k": "2"}}, NS, patch_type="merge")
+            for _ in range(2):
+                with pytest.raises(ApiError):  # no body at all
+                    await c.request("POST", f"/api/v1/namespaces/{NS}/configmaps")
+            await c.delete(CONFIGMAPS, name, NS)
+    assert len(direct_seen) == len(httpx_seen) == 15
+    assert direct_seen == httpx_seen
+    await direct.aclose()
+    await via.aclose()
+
+
+@pytest.mark.parametrize(
+    ("url", "plain"),
+    [
+        ("/api/v1/namespaces/default/pods/p-1.x", True),
+        ("/apis/rbac.authorization.k8s.io/v1/clusterroles/system:x", True),
+        ("/api/v1/namespaces/default/events", True),
+        ("/api/v1/../pods", False),
+        ("/api/v1/./pods", False),
+        ("/api/v1/pods/.", False),
+        ("/api/v1/pods/a b", False),
+        ("/api/v1/pods?watch=1", False),
+        ("/api/v1/pods/%41", False),
+        ("api/v1/pods", False),
+    ],
+)
+def test_only_paths_httpx_sends_as_they_are_skip_it(url: str, plain: bool) -> None:
+    assert [_DirectASGI.serves(url) for _ in range(2)] == [plain, plain]  # the second one remembered

@@ -307,3 +307,36 @@ async def test_emit_drops_events_beyond_the_queue_bound(client, monkeypatch) -> 
     await rec.flush()
     items, _ = await client.list_all(EVENTS, "default")
     assert sorted(e["involvedObject"]["name"] for e in items) == ["p0", "p1", "p2", "p4"]
+
+
+async def test_an_event_the_spam_filter_drops_is_neither_made_nor_written(client, monkeypatch) -> None:
+    """event() asks the spam filter before it builds the Event (a controller's SuccessfulCreate
+    beyond its owner's first 25 is made for nothing otherwise), taking one token per event as
+    correlate does: the burst, then nothing, then one more per refill period."""
+    clock = FakeClock()
+    rec = EventRecorder(client, "replication-controller", clock)
+    made = []
+    make = rec._make
+    monkeypatch.setattr(rec, "_make", lambda *a: made.append(a[3]) or make(*a))
+    messages = [f"Created pod: frontend-{i}" for i in range(ev_mod.SPAM_BURST + 3)]
+    results = [await rec.event(RC, "Normal", "SuccessfulCreate", m, answer=False) for m in messages]
+    assert [r is not None for r in results] == [True] * ev_mod.SPAM_BURST + [False] * 3
+    assert made == messages[: ev_mod.SPAM_BURST]
+    items, _ = await client.list_all(EVENTS, "default")
+    assert sum(e["count"] for e in items) == ev_mod.SPAM_BURST  # (similar ones combined)
+    clock.advance(ev_mod.SPAM_REFILL)
+    assert await rec.event(RC, "Normal", "SuccessfulCreate", "again", answer=False) is not None
+    assert await rec.event(RC, "Normal", "SuccessfulCreate", "and again", answer=False) is None
+
+
+def test_the_recorders_key_is_the_correlators_key_of_its_events() -> None:
+    """The (source, object) key a recorder computes from the reference is the one correlate
+    would read off the Event it makes (with and without a host)."""
+    pod = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "namespace": "ns", "uid": "u"}}
+    for rec in (
+        EventRecorder(None, "kubelet", FakeClock(), host="n1"),
+        EventRecorder(None, "c", FakeClock()),
+    ):  # type: ignore[arg-type]
+        for obj, ref_ in ((pod, {}), ({"metadata": {"name": "n"}}, {"kind": "Node", "api_version": "v1"})):
+            involved = object_reference(obj, **ref_)
+            assert rec._key(involved) == ev_mod._object_key(rec._make(involved, "Normal", "R", "m"))

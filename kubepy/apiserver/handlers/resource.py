@@ -25,7 +25,11 @@ def manager_name(req: Request, opts: params.WriteOptions) -> str:
     """fieldManager, or the user agent's first word as Kubernetes derives it."""
     if opts.field_manager:
         return opts.field_manager
-    ua = req.user_agent
+    return _agent_manager(req.headers.get("user-agent", ""))
+
+
+@lru_cache(maxsize=256)  # clients send a handful of distinct User-Agent values
+def _agent_manager(ua: str) -> str:
     return (ua.split("/")[0] if ua else "unknown")[:128]
 
 
