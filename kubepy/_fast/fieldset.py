@@ -21,6 +21,7 @@ encode_grouped = _impl.encode_grouped
 field_pe = _impl.field_pe
 json_equal = _impl.json_equal
 same_json = _impl.same_json
+shape_key = _impl.shape_key
 sorted_keys = _impl.sorted_keys
 trie_of = _impl.trie_of
 
@@ -37,6 +38,7 @@ __all__ = [
     "field_pe",
     "json_equal",
     "same_json",
+    "shape_key",
     "sorted_keys",
     "trie_of",
 ]

@@ -47,6 +47,11 @@ cdef _template(object v, Info info, tuple path, dict rt, set out)
 
 cdef _null_list(object v, Info info, tuple path, dict rt, set out)
 
+cdef frozenset NO_KEYS
+
+@cython.locals(keys=tuple, out=list, sub=object, raw=object)
+cpdef object shape_key(dict d, frozenset drop, object json_key)
+
 @cython.locals(a=set, m=set, r=set)
 cpdef tuple compare_views(object lhs, object rhs, Info info)
 

@@ -260,6 +260,43 @@ def _null_list(v: Any, info: Info, path: Path, rt: Trie | None, out: set) -> Non
         out.add(path)
 
 
+# ---- a create's shape -----------------------------------------------------------------------------
+#: no keys to leave out
+NO_KEYS: frozenset = frozenset()
+
+
+def shape_key(d: dict, drop: frozenset, json_key: Any) -> tuple | None:
+    """A hashable key equal for two dicts exactly when their skeletons are (what `created_fields`
+    reads: keys, nulls, empty containers, which values are dicts, lists or scalars, lists as
+    they are), keys in `drop` left out at the top: the keys in order, then each value that is not
+    a scalar with its key (a dict's own shape key, None, or a list's `json_key`). None when a
+    list has no exact JSON (`json_key` gives None) or a value is a dict or list subclass. Every
+    Event's create asks it (kubepy.apiserver.apply.manager.shape_key)."""
+    keys = tuple(d) if not drop else tuple([k for k in d if k not in drop])
+    out: list = [keys]
+    for k, x in d.items():
+        t = type(x)
+        if t is str or t is int or t is bool or t is float:
+            continue
+        if drop and k in drop:
+            continue
+        if t is dict:
+            sub = shape_key(x, NO_KEYS, json_key)
+            if sub is None:
+                return None
+            out.append((k, sub))
+        elif x is None:
+            out.append((k, None))
+        elif t is list:
+            raw = json_key(x)
+            if raw is None:
+                return None
+            out.append((k, raw))
+        elif isinstance(x, (dict, list)):  # subclasses: as the skeleton sees them
+            return None
+    return tuple(out)
+
+
 # ---- an update: two Go views compared ----------------------------------------------------------
 def compare_views(lhs: Any, rhs: Any, info: Info) -> tuple[set, set, set]:
     """typed.Compare of the Go views of `lhs` and `rhs` (struct fields held by value filled with

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from kubepy._fast import structwalk
 from kubepy.api.jsonkey import json_key
 from kubepy.api.remember import Payoff
 from kubepy.api.schema import Field, ListOf, MapOf, Prim, Raw, Struct, Type
@@ -71,8 +72,8 @@ def decode(obj: dict[str, Any], schema: Struct, normalize_quantity: Any = None) 
 _QUANTITIES_CACHED = 1024
 
 
-class _Bail(Exception):
-    """The fast check met something only the full walk reports: an unknown field, a wrong type."""
+#: the fast check met something only the full walk reports: an unknown field, a wrong type
+_Bail = structwalk.Bail
 
 
 #: Fast checkers per (type, quantity normalizer), built once: schemas are immutable. Each entry
@@ -165,38 +166,10 @@ def _remembered_check(check: Any) -> Any:
     return run
 
 
-_UNKNOWN = object()
-
-
 def _struct_checker(subs: dict[str, Any]) -> Any:
-    get = subs.get  # `subs` is filled after this is made: a struct may contain itself
-
-    def check(obj: Any) -> Any:
-        if type(obj) is not dict:
-            raise _Bail
-        nulls = None
-        for key, v in obj.items():
-            sub = get(key, _UNKNOWN)
-            if sub is _UNKNOWN:
-                raise _Bail
-            if v is None:
-                if nulls is None:
-                    nulls = [key]
-                else:
-                    nulls.append(key)
-            elif sub is _is_str:  # most fields: checked here, not by a call
-                if type(v) is not str:
-                    raise _Bail
-            elif sub is not None:
-                out = sub(v)
-                if out is not v:  # a value replaced, not a key added: the loop goes on
-                    obj[key] = out
-        if nulls is not None:
-            for key in nulls:
-                del obj[key]
-        return obj
-
-    return check
+    """A struct's checker: kubepy._fast's walk over its keys with its fields' checkers (`subs`
+    is filled after this is made: a struct may contain itself)."""
+    return structwalk.StructCheck(subs)
 
 
 def _list_checker(item: Any, zero: Any) -> Any:
@@ -288,11 +261,8 @@ def _scalar_checker(t: Prim, nq: Any) -> Any:
     return scalar
 
 
-def _is_str(value: Any) -> Any:
-    """The checker of every string field (one function: the struct checker knows it by name)."""
-    if type(value) is not str:
-        raise _Bail
-    return value
+#: the checker of every string field (one function: the struct checker knows it by identity)
+_is_str = structwalk.is_str
 
 
 def _type_err(value: Any, t: Type, owner: str, path: str) -> _TypeError:
@@ -394,14 +364,21 @@ def strict_message(unknown: list[str], duplicates: list[str] | None = None) -> s
     return "strict decoding error: " + ", ".join(errs)
 
 
-def canonical_order(obj: dict[str, Any], schema: Struct, *, to_encode: bool = False) -> dict[str, Any]:
+def canonical_order(
+    obj: dict[str, Any], schema: Struct, *, to_encode: bool = False, shared: bool = False
+) -> dict[str, Any]:
     """Reorder keys as Go would serialize the struct (kind, apiVersion, then field order), so
     `-o json` reads like Kubernetes' output; map keys are sorted as Go's encoder sorts them.
 
     `to_encode`: the result is only ever encoded (a create's object on its way to storage), so a
     remembered top-level struct (spec, status) comes as an `orjson.Fragment` of its known JSON,
-    neither decoded again nor encoded again; the bytes orjson writes are the same."""
-    return _kind_orderer(schema)[to_encode](obj)
+    neither decoded again nor encoded again; the bytes orjson writes are the same.
+
+    `shared`: the result may share with `obj` every container below its top level and metadata
+    (both always new) that was in order already, instead of copying it: for an update, whose
+    object is only compared and encoded from here on and mostly comes back as it was stored."""
+    orderers = _kind_orderer(schema)
+    return orderers[2](obj) if shared else orderers[to_encode](obj)
 
 
 #: Fields where Go's omitempty and OpenAPI's `required` disagree, because a `+optional` or
@@ -432,9 +409,8 @@ _GO_OMITEMPTY_DIFFERS: dict[str, dict[str, bool]] = {
 }
 
 
-def _is_zero(value: Any) -> bool:
-    """Go's zero value of a bool, number or string (True == 1 must not count as 1)."""
-    return value is False or value == "" or (type(value) in (int, float) and value == 0)
+#: Go's zero value of a bool, number or string (True == 1 must not count as 1)
+_is_zero = structwalk.is_zero
 
 
 def _omitted(value: Any, fd: Field, keeps_zero: bool) -> bool:
@@ -478,49 +454,95 @@ def _kind_orderer(t: Struct) -> Any:
     index = {"kind": -2, "apiVersion": -1} | {k: i for i, k in enumerate(t.fields) if k not in _HEAD}
     plan: dict[str, tuple[int, Any]] = {}
     encoding_plan: dict[str, tuple[int, Any]] = {}
+    sharing_plan: dict[str, tuple[int, Any]] = {}
     for k, fd in t.fields.items():
         sub = enc_sub = _orderer(fd.type)
+        shared_sub = _sharing_orderer(fd.type)
+        if k == "metadata" and shared_sub is not None:  # new: an update writes resourceVersion into it
+            shared_sub = _own_top(shared_sub)
         if sub is not None and k != "metadata" and _worth_remembering(fd.type):
-            sub, enc_sub = _remembered(sub, REMEMBERED_SPECS if k == "spec" else REMEMBERED_ORDERS)
-        plan[k] = (_omit_mode(t, k, fd), sub)
-        encoding_plan[k] = (plan[k][0], enc_sub)
-    pair = (_struct_orderer(index, plan), _struct_orderer(index, encoding_plan))
-    _KIND_ORDERERS[id(t)] = (t, pair)
-    return pair
+            size = REMEMBERED_SPECS if k == "spec" else REMEMBERED_ORDERS
+            sub, enc_sub, shared_sub = _remembered(sub, size, shared_sub)
+        mode = _omit_mode(t, k, fd)
+        plan[k] = (mode, sub)
+        encoding_plan[k] = (mode, enc_sub)
+        sharing_plan[k] = (mode, shared_sub)
+    # the top level is always a new dict (its own, as the other modes give)
+    orderers = (
+        _struct_orderer(index, plan),
+        _struct_orderer(index, encoding_plan),
+        _struct_orderer(index, sharing_plan),
+    )
+    _KIND_ORDERERS[id(t)] = (t, orderers)
+    return orderers
 
 
-def _remembered(order: Any, size: int = REMEMBERED_ORDERS) -> tuple[Any, Any]:
+def _own_top(order: Any) -> Any:
+    """`order` whose result is never the value itself (a dict's top level is copied)."""
+
+    def run(value: Any) -> Any:
+        out = order(value)
+        return out.copy() if out is value and type(value) is dict else out
+
+    return run
+
+
+_UNSEEN = object()
+
+
+def _remembered(order: Any, size: int = REMEMBERED_ORDERS, order_sharing: Any = None) -> tuple[Any, Any, Any]:
     """`order`, answered from the JSON of its last `size` results: equal JSON in (key
-    order included) means an equal value, so an equal result, handed out as a fresh copy; and
-    its twin for a value only to be encoded, which hands out that JSON as an `orjson.Fragment`.
-    Both share what they remember."""
-    seen: dict[bytes, bytes] = {}
-    payoff, encode_payoff = Payoff(), Payoff()
+    order included) means an equal value, so an equal result, handed out as a fresh copy; its
+    twin for a value only to be encoded, which hands out that JSON as an `orjson.Fragment`; and
+    its twin for a result that may share containers with the value (`order_sharing`), which hands
+    out the value itself when it was in order already. All three share what they remember: the
+    result's JSON, or None when it is the value's own (a stored spec, in order already)."""
+    seen: dict[bytes, bytes | None] = {}
+    payoff, encode_payoff, sharing_payoff = Payoff(), Payoff(), Payoff()
+    sharing = order if order_sharing is None else order_sharing
+
+    def keep(key: bytes, out: Any) -> bytes:
+        done = orjson.dumps(out)
+        put_bounded(seen, key, None if done == key else done, size)
+        return done
 
     def run(value: Any) -> Any:
         key = json_key(value) if isinstance(value, dict) and not payoff.skipping() else None
         if key is None:
             return order(value)
-        done = seen.get(key)
-        payoff.note(done is not None)
-        if done is not None:
-            return orjson.loads(done)
+        done = seen.get(key, _UNSEEN)
+        payoff.note(done is not _UNSEEN)
+        if done is not _UNSEEN:
+            return orjson.loads(key if done is None else done)
         out = order(value)
-        put_bounded(seen, key, orjson.dumps(out), size)
+        keep(key, out)
         return out
 
     def run_to_encode(value: Any) -> Any:
         key = json_key(value) if isinstance(value, dict) and not encode_payoff.skipping() else None
         if key is None:
             return order(value)
-        done = seen.get(key)
-        encode_payoff.note(done is not None)
-        if done is None:
-            done = orjson.dumps(order(value))
-            put_bounded(seen, key, done, size)
-        return orjson.Fragment(done)
+        done = seen.get(key, _UNSEEN)
+        encode_payoff.note(done is not _UNSEEN)
+        if done is _UNSEEN:
+            done = keep(key, order(value))
+        return orjson.Fragment(key if done is None else done)
 
-    return run, run_to_encode
+    def run_sharing(value: Any) -> Any:
+        key = json_key(value) if isinstance(value, dict) and not sharing_payoff.skipping() else None
+        if key is None:
+            return sharing(value)
+        done = seen.get(key, _UNSEEN)
+        sharing_payoff.note(done is not _UNSEEN)
+        if done is None:
+            return value
+        if done is not _UNSEEN:
+            return orjson.loads(done)
+        out = sharing(value)
+        keep(key, out)
+        return out
+
+    return run, run_to_encode, run_sharing
 
 
 def _orderer(t: Type | None) -> Any:
@@ -547,6 +569,36 @@ def _orderer(t: Type | None) -> Any:
     return fn
 
 
+_SHARING_ORDERERS: dict[int, tuple[Any, Any]] = {}
+
+
+def _sharing_orderer(t: Type | None) -> Any:
+    """`_orderer(t)`'s twin for a result that may share containers with the value: a value in
+    order (and everything in it) comes back as it is, and a copy is made only of the containers
+    on the way to one that was not. The result's JSON is the same. None where the value is
+    returned as it is."""
+    hit = _SHARING_ORDERERS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    if isinstance(t, Struct):
+        index = {k: i for i, k in enumerate(t.fields)}
+        plan: dict[str, tuple[int, Any]] = {}
+        fn = _struct_orderer(index, plan, sharing=True)
+        _SHARING_ORDERERS[id(t)] = (t, fn)  # before the fields: a struct may contain itself
+        for k, fd in t.fields.items():
+            plan[k] = (_omit_mode(t, k, fd), _sharing_orderer(fd.type))
+        return fn
+    if isinstance(t, ListOf):
+        item = _sharing_orderer(t.item)
+        fn = None if item is None else _sharing_list_orderer(item)
+    elif isinstance(t, MapOf):
+        fn = _sharing_map_orderer(_sharing_orderer(t.value))
+    else:
+        fn = None
+    _SHARING_ORDERERS[id(t)] = (t, fn)
+    return fn
+
+
 def _omit_mode(t: Struct, name: str, fd: Field) -> int:
     """How `_omitted` treats the field: 0 never omitted, 1 when an empty map or list, 2 when a
     Go zero value."""
@@ -557,59 +609,12 @@ def _omit_mode(t: Struct, name: str, fd: Field) -> int:
     return 2 if isinstance(fd.type, Prim) and not fd.type.ref and not fd.pointer else 0
 
 
-def _struct_orderer(index: dict[str, int], plan: dict[str, tuple[int, Any]]) -> Any:
-    last = len(index)
-    #: per sequence of keys met: the keys in field order, the fields with an orderer, the fields
-    #: Go may omit, and whether the order is already right (as in the managedFields entries the
-    #: encoder writes); a struct's values come with few distinct key sequences
-    layouts: dict[
-        tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...], bool]
-    ] = {}
-
-    def layout(
-        keys: tuple[str, ...],
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...], bool]:
-        if index.keys() >= set(keys):
-            ordered = tuple(sorted(keys, key=index.__getitem__))
-        else:  # fields outside the schema (never after decode) keep their place at the end
-            ordered = tuple(sorted(keys, key=lambda k: index.get(k, last)))
-        steps = [(k, plan.get(k, (0, None))) for k in ordered]
-        subs = tuple((k, sub) for k, (_, sub) in steps if sub is not None)
-        omittable = tuple(k for k, (mode, _) in steps if mode)
-        found = (ordered, subs, omittable, ordered == keys)
-        if len(layouts) < REMEMBERED_ORDERS:
-            layouts[keys] = found
-        return found
-
-    def order(value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        keys = tuple(value)
-        ordered, subs, omittable, same = layouts.get(keys) or layout(keys)
-        for k in omittable:
-            if not value[k]:  # only a falsy value can be empty or zero: the long way
-                return _ordered_omitting(value, ordered)
-        out = value.copy() if same else {k: value[k] for k in ordered}
-        for k, sub in subs:
-            out[k] = sub(out[k])
-        return out
-
-    def _ordered_omitting(value: dict, ordered: tuple[str, ...]) -> dict:
-        out = {}
-        for k in ordered:
-            v = value[k]
-            p = plan.get(k)
-            if p is None:
-                out[k] = v
-                continue
-            mode, sub = p
-            if mode and not v:
-                if v in ({}, []) if mode == 1 else _is_zero(v):
-                    continue
-            out[k] = v if sub is None else sub(v)
-        return out
-
-    return order
+def _struct_orderer(index: dict[str, int], plan: dict[str, tuple[int, Any]], sharing: bool = False) -> Any:
+    """A struct's orderer: kubepy._fast's walk with its fields' positions and plan (omit mode and
+    orderer per field; filled after this is made, a struct may contain itself), each distinct
+    sequence of keys met laid out once; `sharing`: the value itself when it and what it holds
+    are in order (see _sharing_orderer), its `plan` then holding sharing orderers."""
+    return structwalk.StructOrder(index, plan, sharing, REMEMBERED_ORDERS)
 
 
 def _list_orderer(item: Any) -> Any:
@@ -622,3 +627,38 @@ def _map_orderer(item: Any) -> Any:
     if item is None:
         return lambda value: {k: value[k] for k in sorted(value)} if isinstance(value, dict) else value
     return lambda value: {k: item(value[k]) for k in sorted(value)} if isinstance(value, dict) else value
+
+
+def _sharing_list_orderer(item: Any) -> Any:
+    def order(value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        for i, v in enumerate(value):
+            got = item(v)
+            if got is not v:  # copied from here on
+                out = value[:i]
+                out.append(got)
+                out += [item(x) for x in value[i + 1 :]]
+                return out
+        return value
+
+    return order
+
+
+def _sharing_map_orderer(item: Any) -> Any:
+    def order(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        keys = sorted(value)
+        out = value if keys == list(value) else {k: value[k] for k in keys}
+        if item is not None:
+            for k in keys:
+                v = out[k]
+                got = item(v)
+                if got is not v:
+                    if out is value:
+                        out = value.copy()
+                    out[k] = got
+        return out
+
+    return order

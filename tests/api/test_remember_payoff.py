@@ -42,7 +42,7 @@ def _counting_orderer() -> tuple[list[int], object, object]:
         calls[0] += 1
         return dict(sorted(value.items()))
 
-    run, run_to_encode = decode._remembered(order)
+    run, run_to_encode, _ = decode._remembered(order)
     return calls, run, run_to_encode
 
 

@@ -11,12 +11,15 @@ from types import ModuleType
 import orjson
 import pytest
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from kubepy.api.jsonkey import json_key
+from kubepy.apiserver.apply import manager as mgr
 from kubepy.apiserver.apply.compare import compare, info_of, with_zero_structs
 from kubepy.apiserver.apply.created import created_fields
 from kubepy.apiserver.apply.fieldpath import _subtree, pe_order, to_trie
 from kubepy.apiserver.apply.typed import node_of
-from tests.apply.test_fast_paths import POD, RES, case, nested_update_case, update_case
+from tests.apply.test_fast_paths import _SHAPE_VALUES, POD, RES, case, nested_update_case, update_case
 from tests.fast.conftest import compiled
 
 SETTINGS = settings(
@@ -142,3 +145,25 @@ def test_field_pes_are_shared_by_the_walks(impl: ModuleType) -> None:
     for path in a | m:
         for pe in path:
             assert pe is impl.FIELD_PES[pe[2:]]
+
+
+class _Sub(dict):
+    pass
+
+
+@SETTINGS
+@given(
+    obj=st.dictionaries(st.sampled_from("abm"), _SHAPE_VALUES, max_size=3),
+    drop=st.sampled_from([frozenset(), frozenset("m")]),
+)
+@example(obj={"a": {"b": [1, 2**70]}}, drop=frozenset())  # a list without exact JSON: no key
+@example(obj={"a": _Sub(b=1)}, drop=frozenset())  # a dict subclass: no key
+@example(obj={"m": _Sub(b=1), "a": [1]}, drop=frozenset("m"))  # ... unless left out
+def test_shape_keys_are_the_same_from_both_twins(impl: ModuleType, obj: dict, drop: frozenset) -> None:
+    """The create's shape key (the key of its field set's memo): both twins give the pure-Python
+    twin's, the one test_shape_key_tells_skeletons_apart_exactly checks against the skeletons."""
+    py = importlib.import_module("kubepy._fast.fieldset_py")
+    want = py.shape_key(obj, drop, json_key)
+    assert impl.shape_key(obj, drop, json_key) == want
+    if want is not None:
+        assert impl.shape_key(obj, drop, json_key) == mgr.shape_key(obj, drop)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from kubepy._fast import fieldset
 from kubepy.api import errors as fe
 from kubepy.api.errors import StatusError
 from kubepy.api.jsonkey import json_key
@@ -186,30 +187,8 @@ def shape_key(d: dict, drop: frozenset = _NO_KEYS) -> tuple | None:
     """A hashable key equal for two dicts exactly when their skeletons (`skeleton(d, drop)`) are
     equal, built without building the skeleton: the keys in order, then each value that is not a
     scalar with its key (a dict's own shape key, None, or a list's JSON). None when a list has
-    no exact JSON (json_key)."""
-    keys = tuple(d) if not drop else tuple(k for k in d if k not in drop)
-    out: list = [keys]
-    for k, x in d.items():
-        t = type(x)
-        if t is str or t is int or t is bool or t is float:
-            continue
-        if k in drop:
-            continue
-        if t is dict:
-            sub = shape_key(x)
-            if sub is None:
-                return None
-            out.append((k, sub))
-        elif x is None:
-            out.append((k, None))
-        elif t is list:
-            raw = json_key(x)
-            if raw is None:
-                return None
-            out.append((k, raw))
-        elif isinstance(x, dict | list):  # subclasses: as the skeleton sees them
-            return None
-    return tuple(out)
+    no exact JSON (json_key). The walk is kubepy._fast's (every Event's create makes one)."""
+    return fieldset.shape_key(d, drop, json_key)
 
 
 def _created_set(obj: dict, node: Node, reset: FieldSet) -> FieldSet:

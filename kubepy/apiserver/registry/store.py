@@ -653,7 +653,7 @@ class Store:
             rollbacks.append(self.hooks.before_update(new, old, opts.dry_run))
         if not apply:
             new = managed.on_update(self, old, new, manager, subresource, rfc3339(ctx.now))
-        new = canonical_order(new, self.res.schema)
+        new = canonical_order(new, self.res.schema, shared=True)  # only compared and encoded from here
         new["metadata"]["resourceVersion"] = old_meta.get("resourceVersion", "")
         if objectmeta.semantically_equal(new, old):
             return old  # no-op: storage writes nothing, the revision stays

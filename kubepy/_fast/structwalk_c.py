@@ -1,0 +1,1 @@
+structwalk_py.py
