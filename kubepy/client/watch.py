@@ -25,7 +25,7 @@ import httpx
 import orjson
 
 from kubepy.client.errors import ApiError, from_response
-from kubepy.client.trim import trim_managed_fields
+from kubepy.client.trim import trim_managed_fields, without_managed_fields
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
@@ -93,10 +93,16 @@ _chunks_trimmed = _Recent()
 def decode_line(line: str | bytes, trim: bool = False) -> WatchEvent | None:
     """One event line; None for a blank or torn line (the connection broke mid-event).
     `trim`: the object without metadata.managedFields (trim.py)."""
+    cut = without_managed_fields(line) if trim else line
     try:
-        raw = orjson.loads(line)
+        raw = orjson.loads(cut)
     except orjson.JSONDecodeError:
-        return None  # blank, or torn
+        if cut is line:
+            return None  # blank, or torn
+        try:  # a pod line cut wrong (trim.py): decoded whole
+            raw = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return None
     if not isinstance(raw, dict) or not isinstance(raw.get("object"), dict):
         return None
     if raw.get("type") == "ERROR":

@@ -205,9 +205,13 @@ class EndpointSliceController(Controller):
             self.queue.add_after(key, self.batch_period)
 
     def _pod_updated(self, old: Obj, new: Obj) -> None:
-        if P.meta(old).get("resourceVersion") == P.meta(new).get("resourceVersion"):
+        om, nm = P.meta(old), P.meta(new)
+        if om.get("resourceVersion") == nm.get("resourceVersion"):
             return
-        for key in self._services_for(new) | self._services_for(old):
+        keys = self._services_for(new)
+        if om.get("labels") != nm.get("labels"):  # what selects a pod: its namespace and labels
+            keys |= self._services_for(old)
+        for key in keys:
             self.queue.add_after(key, self.batch_period)
 
     def _slice_changed(self, obj: Obj | DeletedFinalStateUnknown) -> None:

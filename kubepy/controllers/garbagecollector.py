@@ -148,20 +148,25 @@ class GarbageCollector(Controller):
         self._changed(obj)
 
     def _updated(self, ref: ResourceRef, old: Obj, new: Obj) -> None:
-        self.uids[P.meta(new).get("uid", "")] = (ref, key_of(new))
-        if P.meta(old).get("resourceVersion") == P.meta(new).get("resourceVersion"):
+        om, nm = P.meta(old), P.meta(new)
+        self.uids[nm.get("uid", "")] = (ref, key_of(new))
+        if om.get("resourceVersion") == nm.get("resourceVersion"):
             return
         self._changed(new)
-        removed = {r.get("uid") for r in P.meta(old).get("ownerReferences") or ()} - {
-            r.get("uid") for r in P.meta(new).get("ownerReferences") or ()
-        }
+        before, after = om.get("ownerReferences") or (), nm.get("ownerReferences") or ()
+        if before == after:  # most updates (status): no owner removed
+            return
+        removed = {r.get("uid") for r in before} - {r.get("uid") for r in after}
         for uid in removed:  # an owner waiting for this dependent may be done now
             self.queue.add(("delete", uid))
 
     def _changed(self, obj: Obj) -> None:
-        uid = P.meta(obj).get("uid", "")
-        if any(self._owner_in_doubt(r) for r in P.meta(obj).get("ownerReferences") or ()):
+        m = P.meta(obj)
+        uid = m.get("uid", "")
+        if any(self._owner_in_doubt(r) for r in m.get("ownerReferences") or ()):
             self.queue.add(("delete", uid))
+        if not m.get("deletionTimestamp"):  # deleting_with answers False for both
+            return
         if deleting_with(obj, ORPHAN):
             self.queue.add(("orphan", uid))
         if deleting_with(obj, FOREGROUND):

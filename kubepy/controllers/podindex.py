@@ -26,9 +26,11 @@ from kubepy.controllers.informers import SharedInformers
 Obj = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PodFacts:
-    """What the replication manager reads of one active pod version."""
+    """What the replication manager reads of one active pod version. Never changed once made
+    (not frozen only because a frozen dataclass costs four times as much to make: one per pod
+    event)."""
 
     key: str
     pod: Obj

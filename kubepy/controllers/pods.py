@@ -4,6 +4,7 @@ owner references."""
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,10 @@ DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(s: str | None) -> datetime | None:
+    """An RFC 3339 time; remembered (datetimes are immutable): pods' condition times repeat
+    from pod to pod, one per second, and the pod index reads one per Ready pod event."""
     if not s:
         return None
     try:

@@ -312,3 +312,32 @@ def _true(cond):
         return bool(cond())
 
     return check
+
+
+@pytest.mark.parametrize("make", [EndpointsController, EndpointSliceController])
+async def test_a_pod_update_queues_the_services_selecting_it_before_and_after(
+    client, informers, make
+) -> None:
+    """A relabeled pod queues the services that selected it and those that select it now; a
+    status update, the services selecting it."""
+    ctrl = make(client, informers, informers.clock, batch_period=0)
+    for name, selector in (("web", {"app": "web"}), ("api", {"app": "api"}), ("all", {"tier": "x"})):
+        ctrl.services.store.add(svc(name, selector))
+
+    def queued() -> set:
+        got = set()
+        while (key := ctrl.queue.get_nowait()) is not None:
+            got.add(key)
+            ctrl.queue.done(key)
+        return got
+
+    old = pod("p", {"app": "web", "tier": "x"})
+    old["metadata"]["resourceVersion"] = "1"
+    status = {**old, "metadata": {**old["metadata"], "resourceVersion": "2"}, "status": {"phase": "Running"}}
+    ctrl._pod_updated(old, status)
+    assert queued() == {"default/web", "default/all"}
+    moved = {**status, "metadata": {**status["metadata"], "resourceVersion": "3", "labels": {"app": "api"}}}
+    ctrl._pod_updated(status, moved)
+    assert queued() == {"default/web", "default/api", "default/all"}
+    ctrl._pod_updated(moved, moved)  # a resync: nothing
+    assert queued() == set()

@@ -185,3 +185,35 @@ async def test_resources_found_later_are_watched_too(server, client, informers) 
         await eventually_async(gone, "configmap collected after rediscovery")
     finally:
         await stop(task)
+
+
+async def test_an_update_queues_the_owners_it_no_longer_names(client, informers) -> None:
+    """An update dropping owner references queues those owners (one waiting for this dependent
+    may be done); one keeping them queues none; either way a dependent whose owner is not in
+    the caches is looked at, and one being deleted in the foreground too."""
+    ctrl = GarbageCollector(client, informers, informers.clock, [])
+
+    def queued() -> set:
+        got = set()
+        while (key := ctrl.queue.get_nowait()) is not None:
+            got.add(key)
+            ctrl.queue.done(key)
+        return got
+
+    def version(rv: str, owners: list[str], **meta: object) -> dict:
+        refs = [{"apiVersion": "v1", "kind": "ConfigMap", "name": u, "uid": u} for u in owners]
+        return {"metadata": {"name": "d", "namespace": "default", "uid": "d", "resourceVersion": rv,
+                             "ownerReferences": refs, **meta}}  # fmt: skip
+
+    ctrl._updated(PODS, version("1", ["a", "b"]), version("2", ["a", "b"]))
+    assert queued() == {("delete", "d")}  # its owners are not cached: in doubt
+    ctrl._updated(PODS, version("2", ["a", "b"]), version("3", ["a"]))
+    assert queued() == {("delete", "d"), ("delete", "b")}
+    ctrl._updated(PODS, version("3", ["a"]), version("3", ["a"]))  # a resync
+    assert queued() == set()
+    deleting = version("4", [], deletionTimestamp="2026-01-01T00:00:00Z", finalizers=["foregroundDeletion"])
+    ctrl._updated(PODS, version("3", ["a"]), deleting)
+    assert queued() == {("delete", "d"), ("delete", "a")}
+    orphaning = version("5", [], deletionTimestamp="2026-01-01T00:00:00Z", finalizers=["orphan"])
+    ctrl._updated(PODS, deleting, orphaning)
+    assert queued() == {("orphan", "d")}

@@ -21,7 +21,7 @@ from kubepy.kubelet.pleg import EventType, PodLifecycleEvent, generate_events
 from kubepy.kubelet.podstatus import pod_conditions, pod_phase
 from kubepy.kubelet.podworker import differs_semantically
 from kubepy.kubelet.runtime.interface import ContainerState, RuntimeError_
-from kubepy.kubelet.runtime.simulated import IPAllocator, SimulatedRuntime
+from kubepy.kubelet.runtime.simulated import IPAllocator, SimulatedRuntime, _dotted_quad
 from kubepy.kubelet.statusmanager import StatusManager, merge_diff
 
 R, X, C = ContainerState.RUNNING, ContainerState.EXITED, ContainerState.CREATED
@@ -175,6 +175,15 @@ def test_ip_allocator_skips_gateway_and_reuses_freed() -> None:
         a.allocate()
     a.release("10.244.3.4")
     assert a.allocate() == "10.244.3.4"
+
+
+def test_dotted_quad_is_ipaddress_text() -> None:
+    import ipaddress
+    import random
+
+    rng = random.Random(7)
+    for n in [0, 1, 255, 256, 2**24 - 1, 2**32 - 1, *(rng.randrange(2**32) for _ in range(200))]:
+        assert _dotted_quad(n) == str(ipaddress.IPv4Address(n))
 
 
 @pytest.mark.parametrize(

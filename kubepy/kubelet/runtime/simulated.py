@@ -32,6 +32,11 @@ VERSION = "0.1.0"
 SIGKILL_EXIT = 137
 
 
+def _dotted_quad(n: int) -> str:
+    """An IPv4 address's text from its integer, as str(IPv4Address(n)) writes it."""
+    return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 class IPAllocator:
     """Pod IPs from the node's CIDR: the network and broadcast addresses and .1 (the bridge) are
     never handed out; a freed IP goes to the back of the line. The free addresses are a range of
@@ -47,12 +52,15 @@ class IPAllocator:
         last = int(net.broadcast_address) - (1 if net.version == 4 and net.prefixlen < 31 else 0)
         self._free = range(int(first), last + 1) if first is not None else range(0)
         self._make = type(net.network_address)
+        #: An address's text from its integer: IPv4's dotted quad directly (a quarter of the
+        #: cost of making an IPv4Address to print it; once per pod sandbox).
+        self._text = _dotted_quad if net.version == 4 else lambda n: str(self._make(n))
         self._pos = 0
         self._used: set[str] = set()
 
     def allocate(self) -> str:
         for _ in range(len(self._free)):
-            ip = str(self._make(self._free[self._pos]))
+            ip = self._text(self._free[self._pos])
             self._pos = (self._pos + 1) % len(self._free)
             if ip not in self._used:
                 self._used.add(ip)
