@@ -1,4 +1,4 @@
-"""The garbage collector while a process loads its state, then as usual.
+"""The garbage collector while a process loads its state (then kubepy.gcsteady takes over).
 
 CPython walks its whole oldest generation each time it grew by a quarter since the last full
 walk. A process loading millions of long-lived objects (the watch cache, then in `kubepy up` the
@@ -11,7 +11,7 @@ collected (a cycle among what was allocated since the previous tick is freed) an
 survives is frozen: moved to the permanent generation, never walked again (refcounting still frees
 it). A tick costs what was allocated during it, never the whole heap. Warm-up ends once the process
 is quiet - fewer than `quiet` new tracked objects per tick, `quiet_ticks` ticks in a row - or after
-`limit` seconds; the collector then runs as before. A tick taken while something is `loading()`
+`limit` seconds; automatic collection is then on again. A tick taken while something is `loading()`
 never counts as quiet: opening the storage allocates few tracked objects for seconds (bytes, in a
 thread), and a warm-up that ended there left the informers' lists to the full collections. The
 price: a cycle still alive at a tick that becomes garbage later is never freed, so this covers

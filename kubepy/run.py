@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubepy import gcwarmup
+from kubepy import gcsteady, gcwarmup
 from kubepy.apiserver.config import ServerConfig
 from kubepy.log import REQUEST_LOG_LEVEL, RequestLog
 from kubepy.util.tasks import cancel_and_wait
@@ -245,12 +245,12 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-#: The collector's thresholds (CPython's default: 700, 10, 10). A component keeps large caches of
-#: small dicts (every pod, several times over in `kubepy up`) and refcounting frees almost all of
-#: its garbage, so a young collection mostly walks objects that survive it. Collecting the young
-#: generation every 200,000 net allocations, and the middle one after every second of those
-#: (each survivor is walked once there, in passes no bigger than two young ones), cost ~40 % less
-#: collector time than (50,000, 10, 10) in the 20,000-pod end-to-end run.
+#: The collector's thresholds (CPython's default: 700, 10, 10) until the steady mode (gcsteady)
+#: takes over. A component keeps large caches of small dicts (every pod, several times over in
+#: `kubepy up`) and refcounting frees almost all of its garbage, so a young collection mostly walks
+#: objects that survive it. Collecting the young generation every 200,000 net allocations, and the
+#: middle one after every second of those, cost ~40 % less collector time than (50,000, 10, 10) in
+#: the 20,000-pod end-to-end run.
 GC_THRESHOLDS = (200_000, 1, 10)
 
 
@@ -264,18 +264,23 @@ def tune_gc() -> None:
 
 def run(components_for: Callable[[], Sequence[Component]]) -> int:
     """Build the components inside the event loop, run them until a signal, return the exit
-    status. The collector is in its start-up mode (gcwarmup) until the components settle."""
+    status. The collector is in its start-up mode (gcwarmup) until the components settle, then in
+    its steady mode (gcsteady)."""
     tune_gc()
 
+    async def collector() -> None:
+        await gcwarmup.warm_up()
+        await gcsteady.steady()
+
     async def main() -> int:
-        warming = asyncio.create_task(gcwarmup.warm_up(), name="gc-warm-up")
+        collecting = asyncio.create_task(collector(), name="gc-modes")
         try:
             components = components_for()
             stop = asyncio.Event()
             _install_signals(stop, components)
             return await supervise(components, stop)
         finally:
-            await cancel_and_wait(warming)
+            await cancel_and_wait(collecting)
 
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(main())
