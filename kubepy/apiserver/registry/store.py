@@ -770,7 +770,8 @@ class Store:
             if not finalizers:
                 meta.pop("finalizers", None)
             self.strategy.begin_deletion(new, self._ctx(ns))
-            return new
+            # the fields set above go where Go's encoder writes them, as on every other write
+            return canonical_order(new, self.res.schema, shared=True)
 
         if opts.dry_run:
             return 200, _dumps(mark(obj))
