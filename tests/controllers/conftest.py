@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -160,6 +161,15 @@ async def stop(task: asyncio.Task) -> None:
         await task
     except (asyncio.CancelledError, Exception):
         pass
+
+
+def drain(queue: Any) -> set:
+    """Every key a work queue holds now, each marked done."""
+    got = set()
+    while (key := queue.get_nowait()) is not None:
+        got.add(key)
+        queue.done(key)
+    return got
 
 
 def minutes(n: float) -> timedelta:

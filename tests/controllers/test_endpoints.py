@@ -9,7 +9,7 @@ from kubepy.controllers import endpoint_util as U
 from kubepy.controllers.endpoints import EndpointsController, build_subsets
 from kubepy.controllers.endpointslice import MANAGED_BY, EndpointSliceController, desired_slices
 from kubepy.controllers.slicesync import ENDPOINTSLICES, cache_is_stale
-from tests.controllers.conftest import eventually_async, pod, run_controller, set_pod_status, stop
+from tests.controllers.conftest import drain, eventually_async, pod, run_controller, set_pod_status, stop
 
 
 def svc(name: str = "redis-master", selector: dict | None = None, ports: list | None = None, **spec) -> dict:
@@ -324,20 +324,13 @@ async def test_a_pod_update_queues_the_services_selecting_it_before_and_after(
     for name, selector in (("web", {"app": "web"}), ("api", {"app": "api"}), ("all", {"tier": "x"})):
         ctrl.services.store.add(svc(name, selector))
 
-    def queued() -> set:
-        got = set()
-        while (key := ctrl.queue.get_nowait()) is not None:
-            got.add(key)
-            ctrl.queue.done(key)
-        return got
-
     old = pod("p", {"app": "web", "tier": "x"})
     old["metadata"]["resourceVersion"] = "1"
     status = {**old, "metadata": {**old["metadata"], "resourceVersion": "2"}, "status": {"phase": "Running"}}
     ctrl._pod_updated(old, status)
-    assert queued() == {"default/web", "default/all"}
+    assert drain(ctrl.queue) == {"default/web", "default/all"}
     moved = {**status, "metadata": {**status["metadata"], "resourceVersion": "3", "labels": {"app": "api"}}}
     ctrl._pod_updated(status, moved)
-    assert queued() == {"default/web", "default/api", "default/all"}
+    assert drain(ctrl.queue) == {"default/web", "default/api", "default/all"}
     ctrl._pod_updated(moved, moved)  # a resync: nothing
-    assert queued() == set()
+    assert drain(ctrl.queue) == set()

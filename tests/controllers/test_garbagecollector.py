@@ -8,7 +8,7 @@ import pytest
 from kubepy.client.errors import ApiError
 from kubepy.client.resources import CONFIGMAPS, PODS, REPLICATIONCONTROLLERS
 from kubepy.controllers.garbagecollector import GarbageCollector, classify, propagation_for
-from tests.controllers.conftest import eventually_async, pod, run_controller, stop
+from tests.controllers.conftest import drain, eventually_async, pod, run_controller, stop
 
 
 @pytest.mark.parametrize(
@@ -193,27 +193,20 @@ async def test_an_update_queues_the_owners_it_no_longer_names(client, informers)
     the caches is looked at, and one being deleted in the foreground too."""
     ctrl = GarbageCollector(client, informers, informers.clock, [])
 
-    def queued() -> set:
-        got = set()
-        while (key := ctrl.queue.get_nowait()) is not None:
-            got.add(key)
-            ctrl.queue.done(key)
-        return got
-
     def version(rv: str, owners: list[str], **meta: object) -> dict:
         refs = [{"apiVersion": "v1", "kind": "ConfigMap", "name": u, "uid": u} for u in owners]
         return {"metadata": {"name": "d", "namespace": "default", "uid": "d", "resourceVersion": rv,
                              "ownerReferences": refs, **meta}}  # fmt: skip
 
     ctrl._updated(PODS, version("1", ["a", "b"]), version("2", ["a", "b"]))
-    assert queued() == {("delete", "d")}  # its owners are not cached: in doubt
+    assert drain(ctrl.queue) == {("delete", "d")}  # its owners are not cached: in doubt
     ctrl._updated(PODS, version("2", ["a", "b"]), version("3", ["a"]))
-    assert queued() == {("delete", "d"), ("delete", "b")}
+    assert drain(ctrl.queue) == {("delete", "d"), ("delete", "b")}
     ctrl._updated(PODS, version("3", ["a"]), version("3", ["a"]))  # a resync
-    assert queued() == set()
+    assert drain(ctrl.queue) == set()
     deleting = version("4", [], deletionTimestamp="2026-01-01T00:00:00Z", finalizers=["foregroundDeletion"])
     ctrl._updated(PODS, version("3", ["a"]), deleting)
-    assert queued() == {("delete", "d"), ("delete", "a")}
+    assert drain(ctrl.queue) == {("delete", "d"), ("delete", "a")}
     orphaning = version("5", [], deletionTimestamp="2026-01-01T00:00:00Z", finalizers=["orphan"])
     ctrl._updated(PODS, deleting, orphaning)
-    assert queued() == {("orphan", "d")}
+    assert drain(ctrl.queue) == {("orphan", "d")}
