@@ -129,17 +129,12 @@ def order_struct(so: StructOrder, value: Any) -> Any:
     for k in omittable:
         if not d[k]:  # only a falsy value can be empty or zero: the long way
             return _ordered_omitting(so, d, ordered)
-    if not so.sharing:
+    if not so.sharing or not same:  # a new dict: its fields' values go in as ordered
         out = d.copy() if same else {k: d[k] for k in ordered}
         for k, sub in subs:
             out[k] = sub(out[k])
         return out
-    if not same:
-        out = {k: d[k] for k in ordered}
-        for k, sub in subs:
-            out[k] = sub(out[k])
-        return out
-    out = d
+    out = d  # sharing, in order: copied only once a field's value comes back another
     for k, sub in subs:
         v = d[k]
         got = sub(v)

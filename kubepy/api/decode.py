@@ -506,12 +506,20 @@ def _remembered(order: Any, size: int = REMEMBERED_ORDERS, order_sharing: Any = 
         put_bounded(seen, key, None if done == key else done, size)
         return done
 
-    def run(value: Any) -> Any:
+    def lookup(value: Any, payoff: Payoff) -> tuple[bytes | None, Any]:
+        """`value`'s JSON (None: not worth a lookup) and what is remembered for it (_UNSEEN:
+        nothing), the lookup noted on `payoff`."""
         key = json_key(value) if isinstance(value, dict) and not payoff.skipping() else None
         if key is None:
-            return order(value)
+            return None, _UNSEEN
         done = seen.get(key, _UNSEEN)
         payoff.note(done is not _UNSEEN)
+        return key, done
+
+    def run(value: Any) -> Any:
+        key, done = lookup(value, payoff)
+        if key is None:
+            return order(value)
         if done is not _UNSEEN:
             return orjson.loads(key if done is None else done)
         out = order(value)
@@ -519,21 +527,17 @@ def _remembered(order: Any, size: int = REMEMBERED_ORDERS, order_sharing: Any = 
         return out
 
     def run_to_encode(value: Any) -> Any:
-        key = json_key(value) if isinstance(value, dict) and not encode_payoff.skipping() else None
+        key, done = lookup(value, encode_payoff)
         if key is None:
             return order(value)
-        done = seen.get(key, _UNSEEN)
-        encode_payoff.note(done is not _UNSEEN)
         if done is _UNSEEN:
             done = keep(key, order(value))
         return orjson.Fragment(key if done is None else done)
 
     def run_sharing(value: Any) -> Any:
-        key = json_key(value) if isinstance(value, dict) and not sharing_payoff.skipping() else None
+        key, done = lookup(value, sharing_payoff)
         if key is None:
             return sharing(value)
-        done = seen.get(key, _UNSEEN)
-        sharing_payoff.note(done is not _UNSEEN)
         if done is None:
             return value
         if done is not _UNSEEN:

@@ -77,10 +77,15 @@ def object_reference(obj: Obj, kind: str = "", api_version: str = "") -> Obj:
 
 
 def _object_key(ev: Obj) -> tuple[str, ...]:
-    src, inv = ev.get("source") or {}, ev.get("involvedObject") or {}
+    src = ev.get("source") or {}
+    return _source_object_key(src.get("component", ""), src.get("host", ""), ev.get("involvedObject") or {})
+
+
+def _source_object_key(component: str, host: str, inv: Obj) -> tuple[str, ...]:
+    """The spam filter's key: an event's source and the object it is about."""
     return (
-        src.get("component", ""),
-        src.get("host", ""),
+        component,
+        host,
         inv.get("kind", ""),
         inv.get("namespace", ""),
         inv.get("name", ""),
@@ -251,15 +256,7 @@ class EventRecorder:
     def _key(self, involved: Obj) -> tuple[str, ...]:
         """The correlator's (source, object) key of this recorder's events about `involved`
         (_object_key of the Event `_make` builds), read off the reference, not the Event."""
-        return (
-            self.component,
-            self.host,
-            involved.get("kind", ""),
-            involved.get("namespace", ""),
-            involved.get("name", ""),
-            involved.get("uid", ""),
-            involved.get("apiVersion", ""),
-        )
+        return _source_object_key(self.component, self.host, involved)
 
     def _make(self, involved: Obj, type: str, reason: str, message: str) -> Obj:
         now = self.clock.wall()
